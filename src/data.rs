@@ -1,0 +1,289 @@
+//! IDX files (the MNIST format), raw or gzip-compressed, and shuffled mini-batches.
+//!
+//! An IDX file is a big-endian header — two zero bytes, an element-type byte, a byte with the
+//! number of dimensions, then one u32 size per dimension — followed by the elements. MNIST uses
+//! unsigned bytes (type 0x08): images are 3-dimensional (magic 0x00000803 = 2051) and labels
+//! 1-dimensional (magic 0x00000801 = 2049).
+
+use std::borrow::Cow;
+use std::io::Read;
+
+use flate2::read::GzDecoder;
+use ndarray::Array2;
+
+use crate::error::{Error, Result};
+use crate::rng::{Rng, Stream};
+
+/// Magic number of an IDX file of unsigned-byte images.
+pub const IMAGES_MAGIC: u32 = 0x0000_0803;
+/// Magic number of an IDX file of unsigned-byte labels.
+pub const LABELS_MAGIC: u32 = 0x0000_0801;
+/// Largest decompressed size accepted: the full MNIST training images (47 MB) fit with room.
+pub const MAX_DECOMPRESSED_BYTES: usize = 128 * 1024 * 1024;
+/// Number of digit classes.
+pub const CLASSES: usize = 10;
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+const UNSIGNED_BYTE: u8 = 0x08;
+
+/// Returns the bytes, gunzipped if they start with the gzip magic number.
+pub fn decompress<'a>(bytes: &'a [u8], what: &str) -> Result<Cow<'a, [u8]>> {
+    if !bytes.starts_with(&GZIP_MAGIC) {
+        return Ok(Cow::Borrowed(bytes));
+    }
+    let mut output = Vec::new();
+    let limit = MAX_DECOMPRESSED_BYTES as u64 + 1;
+    GzDecoder::new(bytes)
+        .take(limit)
+        .read_to_end(&mut output)
+        .map_err(|e| {
+            Error::new(format!(
+                "{what}: the gzip data is corrupt ({e}); download the file again"
+            ))
+        })?;
+    if output.len() > MAX_DECOMPRESSED_BYTES {
+        return Err(Error::new(format!(
+            "{what}: decompresses to more than {} MiB, the limit; use a smaller file",
+            MAX_DECOMPRESSED_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok(Cow::Owned(output))
+}
+
+/// Parses an IDX header of unsigned bytes with `expected_dims` dimensions and returns the sizes
+/// and the element bytes, after checking that the bytes hold exactly the declared elements.
+fn parse_idx<'a>(
+    bytes: &'a [u8],
+    expected_magic: u32,
+    what: &str,
+) -> Result<(Vec<usize>, &'a [u8])> {
+    let expected_dims = (expected_magic & 0xff) as usize;
+    let header_len = 4 + 4 * expected_dims;
+    if bytes.len() < 4 {
+        return Err(Error::new(format!(
+            "{what}: {} bytes is too short for an IDX file; expected a header of {header_len} bytes",
+            bytes.len()
+        )));
+    }
+    let magic = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+    if magic != expected_magic {
+        let hint = match magic {
+            IMAGES_MAGIC => " (this is an images file)",
+            LABELS_MAGIC => " (this is a labels file)",
+            _ if bytes[0] != 0 || bytes[1] != 0 => " (not an IDX file)",
+            _ if bytes[2] != UNSIGNED_BYTE => " (elements are not unsigned bytes)",
+            _ => "",
+        };
+        return Err(Error::new(format!(
+            "{what}: magic number {magic:#010x}{hint}; expected {expected_magic:#010x} ({expected_magic})"
+        )));
+    }
+    if bytes.len() < header_len {
+        return Err(Error::new(format!(
+            "{what}: the header is truncated at {} bytes; expected {header_len}",
+            bytes.len()
+        )));
+    }
+
+    let dims: Vec<usize> = bytes[4..header_len]
+        .chunks_exact(4)
+        .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]) as usize)
+        .collect();
+    let declared = dims
+        .iter()
+        .try_fold(1usize, |total, &d| total.checked_mul(d))
+        .filter(|&n| n <= MAX_DECOMPRESSED_BYTES)
+        .ok_or_else(|| {
+            Error::new(format!(
+                "{what}: declared sizes {dims:?} exceed the {MAX_DECOMPRESSED_BYTES}-byte limit"
+            ))
+        })?;
+    let body = &bytes[header_len..];
+    if body.len() != declared {
+        return Err(Error::new(format!(
+            "{what}: the header declares {declared} bytes of data ({dims:?}) but the file has {}; the file is {}",
+            body.len(),
+            if body.len() < declared { "truncated" } else { "longer than declared" }
+        )));
+    }
+    Ok((dims, body))
+}
+
+/// Images decoded from an IDX file: `count` images of `rows × cols` bytes, row-major.
+#[derive(Clone, Debug)]
+pub struct Images {
+    pub count: usize,
+    pub rows: usize,
+    pub cols: usize,
+    pub pixels: Vec<u8>,
+}
+
+/// Decodes an images file (magic 2051), raw or gzip-compressed.
+pub fn decode_images(bytes: &[u8]) -> Result<Images> {
+    let what = "images file";
+    let bytes = decompress(bytes, what)?;
+    let (dims, body) = parse_idx(&bytes, IMAGES_MAGIC, what)?;
+    let (count, rows, cols) = (dims[0], dims[1], dims[2]);
+    if count == 0 {
+        return Err(Error::new(format!(
+            "{what}: contains 0 images; expected at least 1"
+        )));
+    }
+    if rows == 0 || cols == 0 {
+        return Err(Error::new(format!(
+            "{what}: images are {rows}×{cols}; expected a nonzero size such as 28×28"
+        )));
+    }
+    Ok(Images {
+        count,
+        rows,
+        cols,
+        pixels: body.to_vec(),
+    })
+}
+
+/// Decodes a labels file (magic 2049), raw or gzip-compressed; every label must be a digit 0–9.
+pub fn decode_labels(bytes: &[u8]) -> Result<Vec<u8>> {
+    let what = "labels file";
+    let bytes = decompress(bytes, what)?;
+    let (dims, body) = parse_idx(&bytes, LABELS_MAGIC, what)?;
+    if dims[0] == 0 {
+        return Err(Error::new(format!(
+            "{what}: contains 0 labels; expected at least 1"
+        )));
+    }
+    if let Some(position) = body.iter().position(|&l| usize::from(l) >= CLASSES) {
+        return Err(Error::new(format!(
+            "{what}: label {} at index {position} is not a digit; expected 0 to {}",
+            body[position],
+            CLASSES - 1
+        )));
+    }
+    Ok(body.to_vec())
+}
+
+/// Labelled images with pixels scaled to [0, 1].
+#[derive(Clone, Debug)]
+pub struct Dataset {
+    /// `count × (rows·cols)`, one image per row.
+    images: Array2<f32>,
+    labels: Vec<u8>,
+    rows: usize,
+    cols: usize,
+}
+
+impl Dataset {
+    /// Builds a dataset from the bytes of an images file and a labels file (raw or gzip).
+    pub fn from_idx(images: &[u8], labels: &[u8]) -> Result<Self> {
+        let images = decode_images(images)?;
+        let labels = decode_labels(labels)?;
+        Self::new(images, labels)
+    }
+
+    pub fn new(images: Images, labels: Vec<u8>) -> Result<Self> {
+        if images.count != labels.len() {
+            return Err(Error::new(format!(
+                "the images file has {} images but the labels file has {} labels; use files from the same split",
+                images.count,
+                labels.len()
+            )));
+        }
+        let width = images.rows * images.cols;
+        let pixels: Vec<f32> = images
+            .pixels
+            .iter()
+            .map(|&b| f32::from(b) / 255.0)
+            .collect();
+        let images_array = Array2::from_shape_vec((images.count, width), pixels)
+            .map_err(|e| Error::new(format!("images: {e}")))?;
+        Ok(Self {
+            images: images_array,
+            labels,
+            rows: images.rows,
+            cols: images.cols,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+
+    /// Returns all images, `count × (rows·cols)`, values in [0, 1].
+    pub fn images(&self) -> &Array2<f32> {
+        &self.images
+    }
+
+    pub fn labels(&self) -> &[u8] {
+        &self.labels
+    }
+
+    /// Copies the samples at `indices` into a batch: `indices.len() × (rows·cols)` and labels.
+    pub fn gather(&self, indices: &[usize]) -> (Array2<f32>, Vec<u8>) {
+        let width = self.images.ncols();
+        let mut batch = Array2::zeros((indices.len(), width));
+        let mut labels = Vec::with_capacity(indices.len());
+        for (mut row, &index) in batch.rows_mut().into_iter().zip(indices) {
+            row.assign(&self.images.row(index));
+            labels.push(self.labels[index]);
+        }
+        (batch, labels)
+    }
+}
+
+/// Endless shuffled mini-batches over `count` samples: a new permutation for every epoch.
+#[derive(Clone, Debug)]
+pub struct Batches {
+    order: Vec<usize>,
+    cursor: usize,
+    epochs: u64,
+    rng: Rng,
+}
+
+impl Batches {
+    pub fn new(count: usize, seed: u64) -> Self {
+        let mut rng = Rng::new(seed, Stream::Shuffle);
+        let mut order: Vec<usize> = (0..count).collect();
+        rng.shuffle(&mut order);
+        Self {
+            order,
+            cursor: 0,
+            epochs: 0,
+            rng,
+        }
+    }
+
+    /// Returns the indices of the next batch of up to `batch_size` samples.
+    ///
+    /// An epoch's last batch is smaller when `batch_size` does not divide the count, so every
+    /// sample is seen exactly once per epoch.
+    pub fn next_batch(&mut self, batch_size: usize) -> &[usize] {
+        if self.cursor >= self.order.len() {
+            self.rng.shuffle(&mut self.order);
+            self.cursor = 0;
+            self.epochs += 1;
+        }
+        let start = self.cursor;
+        self.cursor = (start + batch_size).min(self.order.len());
+        &self.order[start..self.cursor]
+    }
+
+    /// Returns the epochs completed, with the current one as a fraction.
+    pub fn epoch(&self) -> f64 {
+        if self.order.is_empty() {
+            return 0.0;
+        }
+        self.epochs as f64 + self.cursor as f64 / self.order.len() as f64
+    }
+}

@@ -1,0 +1,149 @@
+//! Sequential model: layers applied in order, with forward, backward and a summary.
+
+use ndarray::Array2;
+
+use crate::error::{Error, Result};
+use crate::init::Initializer;
+use crate::layers::{Dense, Layer, Relu};
+use crate::rng::{Rng, Stream};
+
+/// One row of [`Sequential::summary`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayerSummary {
+    /// `dense_1`, `relu_1`, `dense_2`, … numbered per kind.
+    pub name: String,
+    /// Input width, `None` until the layer has seen a batch.
+    pub inputs: Option<usize>,
+    /// Output width, `None` until known.
+    pub outputs: Option<usize>,
+    /// Trainable values (0 until built).
+    pub params: usize,
+}
+
+/// A stack of layers; the last one produces logits.
+#[derive(Clone, Debug)]
+pub struct Sequential {
+    layers: Vec<Layer>,
+    /// Draws the weights of dense layers when their first batch arrives.
+    init_rng: Rng,
+}
+
+impl Sequential {
+    /// Creates a model from layers; `seed` fixes the weights they will be built with.
+    pub fn new(layers: Vec<Layer>, seed: u64) -> Self {
+        Self {
+            layers,
+            init_rng: Rng::new(seed, Stream::Init),
+        }
+    }
+
+    /// Creates a multilayer perceptron: a dense layer and a ReLU for each width in `hidden`,
+    /// then a dense layer of `classes` logits. No input width is given anywhere: every dense
+    /// layer infers it from its first batch.
+    pub fn mlp(hidden: &[usize], classes: usize, initializer: Initializer, seed: u64) -> Self {
+        let mut layers = Vec::with_capacity(2 * hidden.len() + 1);
+        for &units in hidden {
+            layers.push(Layer::Dense(Dense::new(units, initializer)));
+            layers.push(Layer::Relu(Relu::new()));
+        }
+        layers.push(Layer::Dense(Dense::new(classes, initializer)));
+        Self::new(layers, seed)
+    }
+
+    pub fn layers(&self) -> &[Layer] {
+        &self.layers
+    }
+
+    pub fn layers_mut(&mut self) -> &mut [Layer] {
+        &mut self.layers
+    }
+
+    /// Returns the input width of the first layer, or `None` before the first batch.
+    pub fn input_width(&self) -> Option<usize> {
+        self.layers.first().and_then(Layer::inputs)
+    }
+
+    /// Returns the width of the logits, or `None` if unknown.
+    pub fn output_width(&self) -> Option<usize> {
+        self.layers.iter().rev().find_map(Layer::outputs)
+    }
+
+    /// Computes logits for a batch (`batch × inputs` → `batch × classes`).
+    pub fn forward(&mut self, x: &Array2<f32>) -> Result<Array2<f32>> {
+        let names = self.layer_names();
+        let mut activations = x.clone();
+        for (layer, name) in self.layers.iter_mut().zip(names) {
+            activations = layer
+                .forward(&activations, &mut self.init_rng)
+                .map_err(|e| Error::new(e.message().replacen("dense layer", &name, 1)))?;
+        }
+        Ok(activations)
+    }
+
+    /// Back-propagates `dL/dlogits` through every layer, storing the parameter gradients.
+    ///
+    /// The gradient with respect to the model's input is never needed, so the first layer
+    /// skips computing it.
+    pub fn backward(&mut self, grad_logits: &Array2<f32>) -> Result<()> {
+        let mut grad = grad_logits.clone();
+        let count = self.layers.len();
+        for (index, layer) in self.layers.iter_mut().enumerate().rev() {
+            let input_grad = index > 0;
+            match layer.backward(&grad, input_grad)? {
+                Some(next) => grad = next,
+                None => debug_assert!(index == 0 || count == 0),
+            }
+        }
+        Ok(())
+    }
+
+    /// Returns every parameter tensor as a flat slice beside its gradient, in layer order.
+    pub fn parameters_and_gradients(&mut self) -> Vec<(&mut [f32], &[f32])> {
+        self.layers
+            .iter_mut()
+            .flat_map(Layer::parameters_and_gradients)
+            .collect()
+    }
+
+    pub fn parameter_count(&self) -> usize {
+        self.layers.iter().map(Layer::parameter_count).sum()
+    }
+
+    /// Returns true when every parameter is finite.
+    pub fn is_finite(&mut self) -> bool {
+        self.parameters_and_gradients()
+            .iter()
+            .all(|(p, _)| p.iter().all(|v| v.is_finite()))
+    }
+
+    /// Describes each layer: name, input width (unknown before the first batch), output width,
+    /// parameter count.
+    pub fn summary(&self) -> Vec<LayerSummary> {
+        self.layers
+            .iter()
+            .zip(self.layer_names())
+            .map(|(layer, name)| LayerSummary {
+                name,
+                inputs: layer.inputs(),
+                outputs: layer.outputs(),
+                params: layer.parameter_count(),
+            })
+            .collect()
+    }
+
+    fn layer_names(&self) -> Vec<String> {
+        let mut dense = 0;
+        let mut relu = 0;
+        self.layers
+            .iter()
+            .map(|layer| {
+                let counter = match layer {
+                    Layer::Dense(_) => &mut dense,
+                    Layer::Relu(_) => &mut relu,
+                };
+                *counter += 1;
+                format!("{}_{}", layer.kind(), counter)
+            })
+            .collect()
+    }
+}

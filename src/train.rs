@@ -1,0 +1,352 @@
+//! The trainer: a configured model, its optimizer, the data, and the training loop.
+
+use ndarray::{Array2, Axis};
+
+use crate::data::{Batches, Dataset, CLASSES};
+use crate::error::{Error, Result};
+use crate::init::Initializer;
+use crate::loss::{argmax, softmax, softmax_cross_entropy};
+use crate::model::{LayerSummary, Sequential};
+use crate::optim::{Optimizer, OptimizerKind};
+use crate::preprocess;
+use crate::rng::Rng;
+
+/// Most hidden layers a config may ask for.
+pub const MAX_HIDDEN_LAYERS: usize = 8;
+/// Widest hidden layer a config may ask for.
+pub const MAX_WIDTH: usize = 4096;
+/// Largest batch a config may ask for.
+pub const MAX_BATCH_SIZE: usize = 8192;
+/// Largest learning rate accepted; anything above it diverges on this problem at once.
+pub const MAX_LEARNING_RATE: f32 = 10.0;
+/// Samples evaluated per forward pass, which bounds the memory `evaluate` needs.
+const EVALUATION_CHUNK: usize = 1000;
+
+/// Training settings. Every field has a default; `validate` checks ranges.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// Width of each hidden layer, first to last.
+    pub hidden: Vec<usize>,
+    pub initializer: Initializer,
+    pub optimizer: OptimizerKind,
+    /// Step size; `None` means the optimizer's default (Adam 0.001, SGD 0.05).
+    pub learning_rate: Option<f32>,
+    /// Momentum of SGD, in [0, 1); Adam ignores it.
+    pub momentum: f32,
+    /// Samples per mini-batch.
+    pub batch_size: usize,
+    /// Seed of every random draw: weights and shuffling.
+    pub seed: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            hidden: vec![256, 128],
+            initializer: Initializer::GlorotUniform,
+            optimizer: OptimizerKind::Adam,
+            learning_rate: None,
+            momentum: 0.9,
+            batch_size: 64,
+            seed: 0,
+        }
+    }
+}
+
+impl Config {
+    /// Returns the learning rate in use: the configured one or the optimizer's default.
+    pub fn learning_rate(&self) -> f32 {
+        self.learning_rate
+            .unwrap_or_else(|| self.optimizer.default_learning_rate())
+    }
+
+    /// Checks every field's range and returns an error naming the first invalid one.
+    pub fn validate(&self) -> Result<()> {
+        if self.hidden.len() > MAX_HIDDEN_LAYERS {
+            return Err(Error::new(format!(
+                "hidden: {} layers is too many; expected at most {MAX_HIDDEN_LAYERS}",
+                self.hidden.len()
+            )));
+        }
+        if let Some(&width) = self.hidden.iter().find(|&&w| w == 0 || w > MAX_WIDTH) {
+            return Err(Error::new(format!(
+                "hidden: width {width} is out of range; expected 1 to {MAX_WIDTH}"
+            )));
+        }
+        if let Some(rate) = self.learning_rate {
+            if !(rate.is_finite() && rate > 0.0 && rate <= MAX_LEARNING_RATE) {
+                return Err(Error::new(format!(
+                    "learningRate: {rate} is out of range; expected a number above 0 and at most {MAX_LEARNING_RATE}, such as 0.001"
+                )));
+            }
+        }
+        if !(self.momentum.is_finite() && (0.0..1.0).contains(&self.momentum)) {
+            return Err(Error::new(format!(
+                "momentum: {} is out of range; expected at least 0 and below 1, such as 0.9",
+                self.momentum
+            )));
+        }
+        if self.batch_size == 0 || self.batch_size > MAX_BATCH_SIZE {
+            return Err(Error::new(format!(
+                "batchSize: {} is out of range; expected 1 to {MAX_BATCH_SIZE}",
+                self.batch_size
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Means over the mini-batches of one `train_steps` call.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepMetrics {
+    /// Steps taken since the trainer was created.
+    pub step: u64,
+    /// Epochs completed, with the current one as a fraction.
+    pub epoch: f64,
+    /// Mean cross-entropy of the batches.
+    pub loss: f32,
+    /// Mean fraction of each batch classified correctly (before the update).
+    pub accuracy: f32,
+}
+
+/// Results on the held-out split.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evaluation {
+    pub loss: f32,
+    pub accuracy: f32,
+    /// `confusion[true][predicted]` counts.
+    pub confusion: [[u32; CLASSES]; CLASSES],
+}
+
+/// The probabilities for a drawing and the 28×28 image the network saw.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImagePrediction {
+    pub probabilities: Vec<f32>,
+    pub input: Vec<f32>,
+}
+
+/// A model with its optimizer, data and progress.
+pub struct Trainer {
+    config: Config,
+    model: Sequential,
+    optimizer: Box<dyn Optimizer>,
+    train: Option<(Dataset, Batches)>,
+    test: Option<Dataset>,
+    step: u64,
+}
+
+impl Trainer {
+    /// Creates a trainer with an MLP whose layers have no weights yet: they are built on the
+    /// first batch, from its width.
+    pub fn new(config: Config) -> Result<Self> {
+        config.validate()?;
+        let model = Sequential::mlp(&config.hidden, CLASSES, config.initializer, config.seed);
+        let optimizer = config
+            .optimizer
+            .build(config.learning_rate(), config.momentum);
+        Ok(Self {
+            config,
+            model,
+            optimizer,
+            train: None,
+            test: None,
+            step: 0,
+        })
+    }
+
+    /// Creates a trainer with a seed drawn from the platform's entropy source.
+    pub fn with_fresh_seed(mut config: Config) -> Result<Self> {
+        config.seed = Rng::fresh_seed();
+        Self::new(config)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn model(&self) -> &Sequential {
+        &self.model
+    }
+
+    pub fn step(&self) -> u64 {
+        self.step
+    }
+
+    pub fn training_data(&self) -> Option<&Dataset> {
+        self.train.as_ref().map(|(data, _)| data)
+    }
+
+    pub fn test_data(&self) -> Option<&Dataset> {
+        self.test.as_ref()
+    }
+
+    /// Replaces the training split; batches restart from a fresh shuffle.
+    pub fn set_training_data(&mut self, data: Dataset) -> Result<()> {
+        self.check_width(&data, "training data")?;
+        let batches = Batches::new(data.len(), self.config.seed);
+        self.train = Some((data, batches));
+        Ok(())
+    }
+
+    /// Replaces the held-out split used by `evaluate`.
+    pub fn set_test_data(&mut self, data: Dataset) -> Result<()> {
+        self.check_width(&data, "test data")?;
+        self.test = Some(data);
+        Ok(())
+    }
+
+    /// Rejects data whose image size differs from what the model was built for, before any
+    /// training step would fail on it.
+    fn check_width(&self, data: &Dataset, what: &str) -> Result<()> {
+        match self.model.input_width() {
+            Some(width) if width != data.rows() * data.cols() => Err(Error::new(format!(
+                "{what}: images of {}×{} give {} inputs, but the model was built for {width}; reset the trainer to use them",
+                data.rows(),
+                data.cols(),
+                data.rows() * data.cols()
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// Runs `steps` mini-batches of forward, backward and update, and returns their mean
+    /// metrics.
+    ///
+    /// A batch whose loss is not finite stops the call before its update, so the model keeps
+    /// its last finite parameters and training can continue after lowering the learning rate.
+    pub fn train_steps(&mut self, steps: u32) -> Result<StepMetrics> {
+        let Some((data, batches)) = self.train.as_mut() else {
+            return Err(Error::new(
+                "trainSteps: no training data; call loadTrainingData first",
+            ));
+        };
+        if steps == 0 {
+            return Err(Error::new(
+                "trainSteps: 0 steps requested; expected at least 1",
+            ));
+        }
+
+        let mut loss_sum = 0.0f64;
+        let mut accuracy_sum = 0.0f64;
+        for _ in 0..steps {
+            let indices = batches.next_batch(self.config.batch_size);
+            let (x, labels) = data.gather(indices);
+
+            let logits = self.model.forward(&x)?;
+            let result = softmax_cross_entropy(&logits, &labels)?;
+            if !result.loss.is_finite() {
+                return Err(Error::new(format!(
+                    "training diverged at step {}: the loss became {}; the model keeps its last finite weights. \
+                     Lower the learning rate (now {}) and reset, or continue with a lower one",
+                    self.step + 1,
+                    result.loss,
+                    self.optimizer.learning_rate()
+                )));
+            }
+            self.model.backward(&result.grad)?;
+            self.optimizer.step(self.model.parameters_and_gradients());
+
+            self.step += 1;
+            loss_sum += f64::from(result.loss);
+            accuracy_sum += result.correct as f64 / labels.len() as f64;
+        }
+
+        Ok(StepMetrics {
+            step: self.step,
+            epoch: batches.epoch(),
+            loss: (loss_sum / f64::from(steps)) as f32,
+            accuracy: (accuracy_sum / f64::from(steps)) as f32,
+        })
+    }
+
+    /// Measures loss, accuracy and the confusion matrix on the held-out split.
+    pub fn evaluate(&mut self) -> Result<Evaluation> {
+        let Some(test) = self.test.as_ref() else {
+            return Err(Error::new(
+                "evaluate: no test data; call loadTestData first",
+            ));
+        };
+        let mut confusion = [[0u32; CLASSES]; CLASSES];
+        let mut loss_sum = 0.0f64;
+        let mut correct = 0usize;
+        for start in (0..test.len()).step_by(EVALUATION_CHUNK) {
+            let end = (start + EVALUATION_CHUNK).min(test.len());
+            let x = test.images().slice(ndarray::s![start..end, ..]).to_owned();
+            let labels = &test.labels()[start..end];
+
+            let logits = self.model.forward(&x)?;
+            let result = softmax_cross_entropy(&logits, labels)?;
+            loss_sum += f64::from(result.loss) * labels.len() as f64;
+            correct += result.correct;
+            for (row, &label) in logits.axis_iter(Axis(0)).zip(labels) {
+                confusion[usize::from(label)][argmax(row)] += 1;
+            }
+        }
+        Ok(Evaluation {
+            loss: (loss_sum / test.len() as f64) as f32,
+            accuracy: correct as f32 / test.len() as f32,
+            confusion,
+        })
+    }
+
+    /// Returns class probabilities (`k × 10`, row-major) for `k` samples given as `k × width`
+    /// values in [0, 1]. Before the first batch the width is taken from the training data, or
+    /// 784 (28×28) without any, and the model is built for it.
+    pub fn predict(&mut self, pixels: &[f32]) -> Result<Vec<f32>> {
+        let width = self.input_width();
+        if pixels.is_empty() || pixels.len() % width != 0 {
+            return Err(Error::new(format!(
+                "predict: {} values is not a whole number of samples of {width} pixels; pass k × {width} values",
+                pixels.len()
+            )));
+        }
+        if let Some(position) = pixels.iter().position(|v| !v.is_finite()) {
+            return Err(Error::new(format!(
+                "predict: value {} at index {position} is not a finite number; expected pixels in [0, 1]",
+                pixels[position]
+            )));
+        }
+        let x = Array2::from_shape_vec((pixels.len() / width, width), pixels.to_vec())
+            .map_err(|e| Error::new(format!("predict: {e}")))?;
+        let probabilities = softmax(&self.model.forward(&x)?);
+        Ok(probabilities.into_iter().collect())
+    }
+
+    /// Preprocesses canvas RGBA bytes like MNIST and classifies them; `None` for an empty canvas.
+    pub fn predict_image(
+        &mut self,
+        rgba: &[u8],
+        width: usize,
+        height: usize,
+    ) -> Result<Option<ImagePrediction>> {
+        let Some(input) = preprocess::preprocess_rgba(rgba, width, height)? else {
+            return Ok(None);
+        };
+        let expected = preprocess::SIDE * preprocess::SIDE;
+        if self.input_width() != expected {
+            return Err(Error::new(format!(
+                "predictImage: the model takes {} inputs, but drawings are {side}×{side} = {expected}; reset the trainer for 28×28 data",
+                self.input_width(),
+                side = preprocess::SIDE
+            )));
+        }
+        let probabilities = self.predict(&input)?;
+        Ok(Some(ImagePrediction {
+            probabilities,
+            input,
+        }))
+    }
+
+    /// Returns the width the model takes or will take on its first batch.
+    fn input_width(&self) -> usize {
+        self.model
+            .input_width()
+            .or_else(|| self.training_data().map(|d| d.rows() * d.cols()))
+            .or_else(|| self.test.as_ref().map(|d| d.rows() * d.cols()))
+            .unwrap_or(preprocess::SIDE * preprocess::SIDE)
+    }
+
+    pub fn summary(&self) -> Vec<LayerSummary> {
+        self.model.summary()
+    }
+}

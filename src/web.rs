@@ -1,0 +1,345 @@
+//! The JavaScript API: the only file that uses wasm-bindgen.
+//!
+//! Every method returns `Result<_, JsError>`, so a core error becomes a thrown JavaScript
+//! `Error` with the core's message, and the `Trainer` stays usable afterwards.
+
+use std::sync::Once;
+
+use js_sys::{Array, Float32Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use crate::data::Dataset;
+use crate::init::Initializer;
+use crate::optim::OptimizerKind;
+use crate::train::{self, Config};
+use crate::Error;
+
+/// Largest seed accepted from JavaScript: larger integers are not exact in a `number`.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+const CONFIG_FIELDS: [&str; 7] = [
+    "hidden",
+    "initializer",
+    "optimizer",
+    "learningRate",
+    "momentum",
+    "batchSize",
+    "seed",
+];
+
+/// Reports a panic on the console before the module aborts. No input should reach a panic;
+/// this makes one visible and debuggable if a bug does.
+fn install_panic_hook() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            web_sys::console::error_1(
+                &format!("lazynet panicked, please report this: {info}").into(),
+            );
+        }));
+    });
+}
+
+fn js_error(error: Error) -> JsError {
+    JsError::new(error.message())
+}
+
+/// Describes a JavaScript value for an error message: strings quoted, arrays and objects by kind.
+fn describe(value: &JsValue) -> String {
+    if let Some(text) = value.as_string() {
+        format!("{text:?}")
+    } else if let Some(number) = value.as_f64() {
+        number.to_string()
+    } else if Array::is_array(value) {
+        "an array".to_string()
+    } else if value.is_null() {
+        "null".to_string()
+    } else if value.is_object() {
+        "an object".to_string()
+    } else {
+        value
+            .js_typeof()
+            .as_string()
+            .unwrap_or_else(|| "an unknown value".to_string())
+    }
+}
+
+fn config_error(field: &str, value: &JsValue, expected: &str) -> JsError {
+    JsError::new(&format!(
+        "{field}: invalid value {}; expected {expected}",
+        describe(value)
+    ))
+}
+
+/// Reads a whole number in `range` from a JavaScript number.
+fn whole_number(field: &str, value: &JsValue, min: f64, max: f64) -> Result<f64, JsError> {
+    match value.as_f64() {
+        Some(n) if n.fract() == 0.0 && (min..=max).contains(&n) => Ok(n),
+        _ => Err(config_error(
+            field,
+            value,
+            &format!("a whole number from {min} to {max}"),
+        )),
+    }
+}
+
+fn string_field(field: &str, value: &JsValue, expected: &str) -> Result<String, JsError> {
+    value
+        .as_string()
+        .ok_or_else(|| config_error(field, value, expected))
+}
+
+/// Reads the config object: every field optional, unknown fields and wrong types rejected.
+fn parse_config(value: &JsValue) -> Result<Config, JsError> {
+    let mut config = Config {
+        seed: crate::rng::Rng::fresh_seed(),
+        ..Config::default()
+    };
+    if value.is_undefined() || value.is_null() {
+        return Ok(config);
+    }
+    if !value.is_object() || Array::is_array(value) {
+        return Err(JsError::new(&format!(
+            "config: invalid value {}; expected an object such as {{ hidden: [256, 128] }}",
+            describe(value)
+        )));
+    }
+
+    let object = Object::from(value.clone());
+    for key in Object::keys(&object).iter() {
+        let name = key.as_string().unwrap_or_default();
+        let field = Reflect::get(&object, &key)
+            .map_err(|_| JsError::new(&format!("config: cannot read field {name:?}")))?;
+        if field.is_undefined() {
+            continue;
+        }
+        match name.as_str() {
+            "hidden" => {
+                if !Array::is_array(&field) {
+                    return Err(config_error(
+                        "hidden",
+                        &field,
+                        "an array of layer widths such as [256, 128]",
+                    ));
+                }
+                let mut widths = Vec::new();
+                for width in Array::from(&field).iter() {
+                    widths.push(
+                        whole_number("hidden", &width, 1.0, train::MAX_WIDTH as f64)? as usize,
+                    );
+                }
+                config.hidden = widths;
+            }
+            "initializer" => {
+                let text = string_field(
+                    "initializer",
+                    &field,
+                    "\"glorot_uniform\", \"he_uniform\" or \"zeros\"",
+                )?;
+                config.initializer = Initializer::from_name(&text).map_err(js_error)?;
+            }
+            "optimizer" => {
+                let text = string_field("optimizer", &field, "\"adam\" or \"sgd\"")?;
+                config.optimizer = OptimizerKind::from_name(&text).map_err(js_error)?;
+            }
+            "learningRate" => match field.as_f64() {
+                Some(rate) => config.learning_rate = Some(rate as f32),
+                None => {
+                    return Err(config_error(
+                        "learningRate",
+                        &field,
+                        "a number such as 0.001",
+                    ))
+                }
+            },
+            "momentum" => match field.as_f64() {
+                Some(momentum) => config.momentum = momentum as f32,
+                None => {
+                    return Err(config_error(
+                        "momentum",
+                        &field,
+                        "a number in [0, 1) such as 0.9",
+                    ))
+                }
+            },
+            "batchSize" => {
+                config.batch_size =
+                    whole_number("batchSize", &field, 1.0, train::MAX_BATCH_SIZE as f64)? as usize;
+            }
+            "seed" => config.seed = whole_number("seed", &field, 0.0, MAX_SAFE_INTEGER)? as u64,
+            unknown => {
+                return Err(JsError::new(&format!(
+                    "config: unknown field {unknown:?}; expected one of {}",
+                    CONFIG_FIELDS.join(", ")
+                )));
+            }
+        }
+    }
+    config.validate().map_err(js_error)?;
+    Ok(config)
+}
+
+/// Builds a plain JavaScript object from name–value pairs.
+fn object(entries: &[(&str, JsValue)]) -> Result<JsValue, JsError> {
+    let result = Object::new();
+    for (name, value) in entries {
+        Reflect::set(&result, &JsValue::from_str(name), value)
+            .map_err(|_| JsError::new("cannot build a result object"))?;
+    }
+    Ok(result.into())
+}
+
+fn optional_width(width: Option<usize>) -> JsValue {
+    width.map_or(JsValue::NULL, |w| JsValue::from(w as u32))
+}
+
+/// A neural network with its training data, trained step by step from JavaScript.
+#[wasm_bindgen]
+pub struct Trainer {
+    core: crate::Trainer,
+}
+
+impl Trainer {
+    fn load(&mut self, images: &[u8], labels: &[u8], training: bool) -> Result<JsValue, JsError> {
+        let data = Dataset::from_idx(images, labels).map_err(js_error)?;
+        let summary = [
+            ("count", JsValue::from(data.len() as u32)),
+            ("rows", JsValue::from(data.rows() as u32)),
+            ("cols", JsValue::from(data.cols() as u32)),
+        ];
+        if training {
+            self.core.set_training_data(data).map_err(js_error)?;
+        } else {
+            self.core.set_test_data(data).map_err(js_error)?;
+        }
+        object(&summary)
+    }
+}
+
+#[wasm_bindgen]
+impl Trainer {
+    /// Creates a trainer from an optional config object: `hidden`, `initializer`, `optimizer`,
+    /// `learningRate`, `momentum`, `batchSize`, `seed`. Without a seed, one is drawn at random.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<Trainer, JsError> {
+        install_panic_hook();
+        let config = parse_config(&config)?;
+        let core = crate::Trainer::new(config).map_err(js_error)?;
+        Ok(Trainer { core })
+    }
+
+    /// Loads the training split from IDX bytes (gzip or raw); returns `{ count, rows, cols }`.
+    #[wasm_bindgen(js_name = loadTrainingData)]
+    pub fn load_training_data(&mut self, images: &[u8], labels: &[u8]) -> Result<JsValue, JsError> {
+        self.load(images, labels, true)
+    }
+
+    /// Loads the held-out split from IDX bytes (gzip or raw); returns `{ count, rows, cols }`.
+    #[wasm_bindgen(js_name = loadTestData)]
+    pub fn load_test_data(&mut self, images: &[u8], labels: &[u8]) -> Result<JsValue, JsError> {
+        self.load(images, labels, false)
+    }
+
+    /// Runs `n` mini-batches; returns `{ step, epoch, loss, accuracy }`, the last two as means
+    /// over those batches.
+    #[wasm_bindgen(js_name = trainSteps)]
+    pub fn train_steps(&mut self, n: JsValue) -> Result<JsValue, JsError> {
+        let steps = n
+            .as_f64()
+            .filter(|s| s.fract() == 0.0 && (1.0..=1_000_000.0).contains(s))
+            .ok_or_else(|| {
+                JsError::new(&format!(
+                    "trainSteps: invalid step count {}; expected a whole number from 1 to 1000000",
+                    describe(&n)
+                ))
+            })?;
+        let metrics = self.core.train_steps(steps as u32).map_err(js_error)?;
+        object(&[
+            ("step", JsValue::from(metrics.step as f64)),
+            ("epoch", JsValue::from(metrics.epoch)),
+            ("loss", JsValue::from(metrics.loss)),
+            ("accuracy", JsValue::from(metrics.accuracy)),
+        ])
+    }
+
+    /// Evaluates on the held-out split; returns `{ loss, accuracy, confusion }` where
+    /// `confusion[true][predicted]` counts digits.
+    pub fn evaluate(&mut self) -> Result<JsValue, JsError> {
+        let evaluation = self.core.evaluate().map_err(js_error)?;
+        let confusion: Array = evaluation
+            .confusion
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|&count| JsValue::from(count))
+                    .collect::<Array>()
+            })
+            .collect();
+        object(&[
+            ("loss", JsValue::from(evaluation.loss)),
+            ("accuracy", JsValue::from(evaluation.accuracy)),
+            ("confusion", confusion.into()),
+        ])
+    }
+
+    /// Returns `k × 10` probabilities for `k × inputWidth` pixel values in [0, 1].
+    pub fn predict(&mut self, pixels: &[f32]) -> Result<Float32Array, JsError> {
+        let probabilities = self.core.predict(pixels).map_err(js_error)?;
+        Ok(Float32Array::from(probabilities.as_slice()))
+    }
+
+    /// Classifies a canvas image (RGBA bytes, any size); returns `{ probabilities, input }`
+    /// with the preprocessed 28×28 input, or `null` when nothing is drawn.
+    #[wasm_bindgen(js_name = predictImage)]
+    pub fn predict_image(
+        &mut self,
+        rgba: &[u8],
+        width: u32,
+        height: u32,
+    ) -> Result<JsValue, JsError> {
+        let Some(prediction) = self
+            .core
+            .predict_image(rgba, width as usize, height as usize)
+            .map_err(js_error)?
+        else {
+            return Ok(JsValue::NULL);
+        };
+        object(&[
+            (
+                "probabilities",
+                Float32Array::from(prediction.probabilities.as_slice()).into(),
+            ),
+            (
+                "input",
+                Float32Array::from(prediction.input.as_slice()).into(),
+            ),
+        ])
+    }
+
+    /// Describes each layer: `{ name, inputs, outputs, params }`, widths `null` until known.
+    pub fn summary(&self) -> Result<Array, JsError> {
+        self.core
+            .summary()
+            .into_iter()
+            .map(|layer| {
+                object(&[
+                    ("name", JsValue::from_str(&layer.name)),
+                    ("inputs", optional_width(layer.inputs)),
+                    ("outputs", optional_width(layer.outputs)),
+                    ("params", JsValue::from(layer.params as u32)),
+                ])
+            })
+            .collect()
+    }
+
+    /// The seed in use, so a run can be repeated.
+    #[wasm_bindgen(getter)]
+    pub fn seed(&self) -> f64 {
+        self.core.config().seed as f64
+    }
+
+    /// The learning rate in use.
+    #[wasm_bindgen(getter, js_name = learningRate)]
+    pub fn learning_rate(&self) -> f32 {
+        self.core.config().learning_rate()
+    }
+}
