@@ -27,7 +27,7 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const UNSIGNED_BYTE: u8 = 0x08;
 
 /// Returns the bytes, gunzipped if they start with the gzip magic number.
-pub fn decompress<'a>(bytes: &'a [u8], what: &str) -> Result<Cow<'a, [u8]>> {
+pub fn decompress<'a>(bytes: &'a [u8], file_kind: &str) -> Result<Cow<'a, [u8]>> {
     if !bytes.starts_with(&GZIP_MAGIC) {
         return Ok(Cow::Borrowed(bytes));
     }
@@ -38,12 +38,12 @@ pub fn decompress<'a>(bytes: &'a [u8], what: &str) -> Result<Cow<'a, [u8]>> {
         .read_to_end(&mut output)
         .map_err(|e| {
             Error::new(format!(
-                "{what}: the gzip data is corrupt ({e}); download the file again"
+                "{file_kind}: the gzip data is corrupt ({e}); download the file again"
             ))
         })?;
     if output.len() > MAX_DECOMPRESSED_BYTES {
         return Err(Error::new(format!(
-            "{what}: decompresses to more than {} MiB, the limit; use a smaller file",
+            "{file_kind}: decompresses to more than {} MiB, the limit; use a smaller file",
             MAX_DECOMPRESSED_BYTES / (1024 * 1024)
         )));
     }
@@ -55,13 +55,13 @@ pub fn decompress<'a>(bytes: &'a [u8], what: &str) -> Result<Cow<'a, [u8]>> {
 fn parse_idx<'a>(
     bytes: &'a [u8],
     expected_magic: u32,
-    what: &str,
+    file_kind: &str,
 ) -> Result<(Vec<usize>, &'a [u8])> {
     let expected_dims = (expected_magic & 0xff) as usize;
     let header_len = 4 + 4 * expected_dims;
     if bytes.len() < 4 {
         return Err(Error::new(format!(
-            "{what}: {} bytes is too short for an IDX file; expected a header of {header_len} bytes",
+            "{file_kind}: {} bytes is too short for an IDX file; expected a header of {header_len} bytes",
             bytes.len()
         )));
     }
@@ -75,12 +75,12 @@ fn parse_idx<'a>(
             _ => "",
         };
         return Err(Error::new(format!(
-            "{what}: magic number {magic:#010x}{hint}; expected {expected_magic:#010x} ({expected_magic})"
+            "{file_kind}: magic number {magic:#010x}{hint}; expected {expected_magic:#010x} ({expected_magic})"
         )));
     }
     if bytes.len() < header_len {
         return Err(Error::new(format!(
-            "{what}: the header is truncated at {} bytes; expected {header_len}",
+            "{file_kind}: the header is truncated at {} bytes; expected {header_len}",
             bytes.len()
         )));
     }
@@ -95,13 +95,13 @@ fn parse_idx<'a>(
         .filter(|&n| n <= MAX_DECOMPRESSED_BYTES)
         .ok_or_else(|| {
             Error::new(format!(
-                "{what}: declared sizes {dims:?} exceed the {MAX_DECOMPRESSED_BYTES}-byte limit"
+                "{file_kind}: declared sizes {dims:?} exceed the {MAX_DECOMPRESSED_BYTES}-byte limit"
             ))
         })?;
     let body = &bytes[header_len..];
     if body.len() != declared {
         return Err(Error::new(format!(
-            "{what}: the header declares {declared} bytes of data ({dims:?}) but the file has {}; the file is {}",
+            "{file_kind}: the header declares {declared} bytes of data ({dims:?}) but the file has {}; the file is {}",
             body.len(),
             if body.len() < declared { "truncated" } else { "longer than declared" }
         )));
@@ -120,18 +120,18 @@ pub struct Images {
 
 /// Decodes an images file (magic 2051), raw or gzip-compressed.
 pub fn decode_images(bytes: &[u8]) -> Result<Images> {
-    let what = "images file";
-    let bytes = decompress(bytes, what)?;
-    let (dims, body) = parse_idx(&bytes, IMAGES_MAGIC, what)?;
+    let file_kind = "images file";
+    let bytes = decompress(bytes, file_kind)?;
+    let (dims, body) = parse_idx(&bytes, IMAGES_MAGIC, file_kind)?;
     let (count, rows, cols) = (dims[0], dims[1], dims[2]);
     if count == 0 {
         return Err(Error::new(format!(
-            "{what}: contains 0 images; expected at least 1"
+            "{file_kind}: contains 0 images; expected at least 1"
         )));
     }
     if rows == 0 || cols == 0 {
         return Err(Error::new(format!(
-            "{what}: images are {rows}×{cols}; expected a nonzero size such as 28×28"
+            "{file_kind}: images are {rows}×{cols}; expected a nonzero size such as 28×28"
         )));
     }
     Ok(Images {
@@ -144,17 +144,17 @@ pub fn decode_images(bytes: &[u8]) -> Result<Images> {
 
 /// Decodes a labels file (magic 2049), raw or gzip-compressed; every label must be a digit 0–9.
 pub fn decode_labels(bytes: &[u8]) -> Result<Vec<u8>> {
-    let what = "labels file";
-    let bytes = decompress(bytes, what)?;
-    let (dims, body) = parse_idx(&bytes, LABELS_MAGIC, what)?;
+    let file_kind = "labels file";
+    let bytes = decompress(bytes, file_kind)?;
+    let (dims, body) = parse_idx(&bytes, LABELS_MAGIC, file_kind)?;
     if dims[0] == 0 {
         return Err(Error::new(format!(
-            "{what}: contains 0 labels; expected at least 1"
+            "{file_kind}: contains 0 labels; expected at least 1"
         )));
     }
     if let Some(position) = body.iter().position(|&l| usize::from(l) >= CLASSES) {
         return Err(Error::new(format!(
-            "{what}: label {} at index {position} is not a digit; expected 0 to {}",
+            "{file_kind}: label {} at index {position} is not a digit; expected 0 to {}",
             body[position],
             CLASSES - 1
         )));

@@ -5,7 +5,7 @@ use ndarray::Array2;
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 
-/// How a dense layer fills its weight matrix when it is built. Biases always start at zero.
+/// Weight initializer of a dense layer, applied when the layer is built. Biases always start at zero.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub enum Initializer {
     /// U(−l, l) with l = sqrt(6 / (fan_in + fan_out)).

@@ -12,7 +12,7 @@ pub mod preprocess;
 pub mod rng;
 pub mod train;
 #[cfg(target_arch = "wasm32")]
-mod web;
+pub mod web;
 
 pub use error::{Error, Result};
 pub use init::Initializer;

@@ -8,6 +8,9 @@
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 
+/// Largest seed `fresh_seed` returns: 2⁵³ − 1, the largest integer a JavaScript number holds exactly.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+
 /// Independent random streams derived from one seed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stream {
@@ -32,10 +35,13 @@ impl Rng {
     }
 
     /// Draws a seed from the operating system (the browser's `crypto.getRandomValues` in wasm).
+    ///
+    /// The seed has 53 bits, so a JavaScript number holds it exactly and a run started without
+    /// a seed can be repeated by passing the reported one.
     pub fn fresh_seed() -> u64 {
-        // NOTE: falls back to a fixed seed if the platform has no entropy source, so a run
-        // still starts; every caller reports the seed it used, so the run stays reproducible.
-        getrandom::u64().unwrap_or(0x5eed_1a2e_9e77_0001)
+        // NOTE: a platform without an entropy source gets a fixed seed, so a run still starts.
+        // Callers report the seed they used, so the run stays reproducible either way.
+        getrandom::u64().unwrap_or(0x5eed_1a2e_9e77_0001) & MAX_SEED
     }
 
     pub fn next_u32(&mut self) -> u32 {

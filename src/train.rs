@@ -197,10 +197,10 @@ impl Trainer {
 
     /// Rejects data whose image size differs from what the model was built for, before any
     /// training step would fail on it.
-    fn check_width(&self, data: &Dataset, what: &str) -> Result<()> {
+    fn check_width(&self, data: &Dataset, split: &str) -> Result<()> {
         match self.model.input_width() {
             Some(width) if width != data.rows() * data.cols() => Err(Error::new(format!(
-                "{what}: images of {}×{} give {} inputs, but the model was built for {width}; reset the trainer to use them",
+                "{split}: images of {}×{} give {} inputs, but the model was built for {width}; reset the trainer to use them",
                 data.rows(),
                 data.cols(),
                 data.rows() * data.cols()

@@ -14,8 +14,6 @@ use crate::optim::OptimizerKind;
 use crate::train::{self, Config};
 use crate::Error;
 
-/// Largest seed accepted from JavaScript: larger integers are not exact in a `number`.
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 const CONFIG_FIELDS: [&str; 7] = [
     "hidden",
     "initializer",
@@ -165,7 +163,7 @@ fn parse_config(value: &JsValue) -> Result<Config, JsError> {
                 config.batch_size =
                     whole_number("batchSize", &field, 1.0, train::MAX_BATCH_SIZE as f64)? as usize;
             }
-            "seed" => config.seed = whole_number("seed", &field, 0.0, MAX_SAFE_INTEGER)? as u64,
+            "seed" => config.seed = whole_number("seed", &field, 0.0, crate::rng::MAX_SEED as f64)? as u64,
             unknown => {
                 return Err(JsError::new(&format!(
                     "config: unknown field {unknown:?}; expected one of {}",
@@ -331,15 +329,87 @@ impl Trainer {
             .collect()
     }
 
-    /// The seed in use, so a run can be repeated.
+    /// Returns the seed in use, so the run can be repeated.
     #[wasm_bindgen(getter)]
     pub fn seed(&self) -> f64 {
         self.core.config().seed as f64
     }
 
-    /// The learning rate in use.
+    /// Returns the learning rate in use.
     #[wasm_bindgen(getter, js_name = learningRate)]
-    pub fn learning_rate(&self) -> f32 {
-        self.core.config().learning_rate()
+    pub fn learning_rate(&self) -> f64 {
+        // The shortest decimal that round-trips the f32, so 0.001 reads as 0.001 in JavaScript.
+        let rate = self.core.config().learning_rate();
+        rate.to_string().parse().unwrap_or(f64::from(rate))
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Benchmark support. The page does not use this: `bench/` calls it to measure how fast the
+// matrix products of training alone can run in this build, the ceiling for `trainSteps`.
+// ---------------------------------------------------------------------------------------------
+
+/// Layer widths of the standard model and its batch size, as in the page's default settings.
+const BENCHMARK_BATCH: usize = 64;
+const BENCHMARK_WIDTHS: [usize; 4] = [784, 256, 128, 10];
+
+/// Fills a `rows × cols` matrix with small values in [-0.5, 0.5) that vary from element to
+/// element, so no product is all zeros or denormal.
+fn benchmark_matrix(rows: usize, cols: usize, salt: usize) -> ndarray::Array2<f32> {
+    ndarray::Array2::from_shape_fn((rows, cols), |(i, j)| {
+        ((i * 131 + j * 71 + salt * 37) % 1000) as f32 / 1000.0 - 0.5
+    })
+}
+
+/// Runs the matrix products of `steps` training steps of the standard model
+/// (784 → 256 → 128 → 10 at batch 64) and nothing else, and returns a checksum of the results.
+///
+/// Each step does the forward products `x · W` of the three layers, the three weight
+/// gradients `xᵀ · g`, and the input gradients `g · Wᵀ` of layers 2 and 3 (the first layer's
+/// is never needed). That is 64,454,656 floating-point operations per step, counting a
+/// multiply-add as two. All products go through `ndarray::linalg::general_mat_mul` into
+/// arrays allocated once, with the same operand layouts as `Dense`, so the time measures
+/// matrixmultiply's kernel without allocation, activations or the optimizer.
+#[wasm_bindgen(js_name = benchmarkMatrixProducts)]
+pub fn benchmark_matrix_products(steps: u32) -> f64 {
+    use ndarray::linalg::general_mat_mul;
+    use ndarray::Array2;
+
+    let [inputs, hidden1, hidden2, outputs] = BENCHMARK_WIDTHS;
+    let batch = BENCHMARK_BATCH;
+
+    let x = benchmark_matrix(batch, inputs, 1);
+    let w1 = benchmark_matrix(inputs, hidden1, 2);
+    let w2 = benchmark_matrix(hidden1, hidden2, 3);
+    let w3 = benchmark_matrix(hidden2, outputs, 4);
+    // Output gradients stand in for the backward pass; their values do not affect the speed.
+    let g3 = benchmark_matrix(batch, outputs, 5);
+    let g2 = benchmark_matrix(batch, hidden2, 6);
+    let g1 = benchmark_matrix(batch, hidden1, 7);
+
+    let mut h1 = Array2::<f32>::zeros((batch, hidden1));
+    let mut h2 = Array2::<f32>::zeros((batch, hidden2));
+    let mut logits = Array2::<f32>::zeros((batch, outputs));
+    let mut dw1 = Array2::<f32>::zeros((inputs, hidden1));
+    let mut dw2 = Array2::<f32>::zeros((hidden1, hidden2));
+    let mut dw3 = Array2::<f32>::zeros((hidden2, outputs));
+    let mut dh1 = Array2::<f32>::zeros((batch, hidden1));
+    let mut dh2 = Array2::<f32>::zeros((batch, hidden2));
+
+    for _ in 0..steps {
+        general_mat_mul(1.0, &x, &w1, 0.0, &mut h1);
+        general_mat_mul(1.0, &h1, &w2, 0.0, &mut h2);
+        general_mat_mul(1.0, &h2, &w3, 0.0, &mut logits);
+
+        general_mat_mul(1.0, &h2.t(), &g3, 0.0, &mut dw3);
+        general_mat_mul(1.0, &g3, &w3.t(), 0.0, &mut dh2);
+        general_mat_mul(1.0, &h1.t(), &g2, 0.0, &mut dw2);
+        general_mat_mul(1.0, &g2, &w2.t(), 0.0, &mut dh1);
+        general_mat_mul(1.0, &x.t(), &g1, 0.0, &mut dw1);
+    }
+
+    [&h1, &h2, &logits, &dw1, &dw2, &dw3, &dh1, &dh2]
+        .iter()
+        .map(|array| array.iter().map(|&value| f64::from(value)).sum::<f64>())
+        .sum()
 }

@@ -17,7 +17,7 @@ use crate::rng::Rng;
 pub struct Dense {
     units: usize,
     initializer: Initializer,
-    parameters: Option<Parameters>,
+    parameters: Option<Box<Parameters>>,
     /// The last input, kept for `backward`.
     input: Option<Array2<f32>>,
 }
@@ -73,12 +73,12 @@ impl Dense {
     /// Builds the weights for `inputs` input features now, as a first batch would.
     pub fn build(&mut self, inputs: usize, rng: &mut Rng) {
         let weight = self.initializer.weights(inputs, self.units, rng);
-        self.parameters = Some(Parameters {
+        self.parameters = Some(Box::new(Parameters {
             weight_grad: Array2::zeros(weight.raw_dim()),
             bias_grad: Array1::zeros(self.units),
             bias: Array1::zeros(self.units),
             weight,
-        });
+        }));
     }
 
     /// Computes `x · W + b`, building the weights first if this is the first batch.
@@ -142,7 +142,7 @@ impl Dense {
             return Vec::new();
         };
         // Both arrays are created in standard layout and never transposed in place, so the
-        // slices always exist; an empty list would only skip an update, never corrupt one.
+        // slices always exist. If one did not, its update would be skipped, not corrupted.
         let mut list = Vec::with_capacity(2);
         if let (Some(w), Some(gw)) = (p.weight.as_slice_mut(), p.weight_grad.as_slice()) {
             list.push((w, gw));
@@ -163,12 +163,12 @@ impl Dense {
                 self.units
             )));
         }
-        self.parameters = Some(Parameters {
+        self.parameters = Some(Box::new(Parameters {
             weight_grad: Array2::zeros(weight.raw_dim()),
             bias_grad: Array1::zeros(self.units),
             weight: weight.as_standard_layout().into_owned(),
             bias,
-        });
+        }));
         Ok(())
     }
 }

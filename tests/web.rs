@@ -1,0 +1,173 @@
+//! The JavaScript API in a real browser: wasm-pack test --headless --chrome.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Float32Array, Reflect};
+use lazynet::web::Trainer;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const TRAIN_IMAGES: &[u8] = include_bytes!("../www/data/train-images.idx3-ubyte.gz");
+const TRAIN_LABELS: &[u8] = include_bytes!("../www/data/train-labels.idx1-ubyte.gz");
+const TEST_IMAGES: &[u8] = include_bytes!("../www/data/test-images.idx3-ubyte.gz");
+const TEST_LABELS: &[u8] = include_bytes!("../www/data/test-labels.idx1-ubyte.gz");
+
+fn get(object: &JsValue, field: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(field)).expect("field readable")
+}
+
+fn number(object: &JsValue, field: &str) -> f64 {
+    get(object, field).as_f64().unwrap_or_else(|| panic!("{field} is not a number"))
+}
+
+fn config(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).expect("valid JSON")
+}
+
+fn error_message(error: wasm_bindgen::JsError) -> String {
+    let value: JsValue = error.into();
+    let error: js_sys::Error = value.dyn_into().expect("a JavaScript Error");
+    String::from(error.message())
+}
+
+fn loaded_trainer(json: &str) -> Trainer {
+    let mut trainer = Trainer::new(config(json)).expect("valid config");
+    trainer.load_training_data(TRAIN_IMAGES, TRAIN_LABELS).expect("bundled training data loads");
+    trainer.load_test_data(TEST_IMAGES, TEST_LABELS).expect("bundled test data loads");
+    trainer
+}
+
+#[wasm_bindgen_test]
+fn summary_unknown_until_first_batch() {
+    let mut trainer = loaded_trainer(r#"{"seed": 3}"#);
+    let before = trainer.summary().expect("summary");
+    assert_eq!(before.length(), 5);
+    for layer in before.iter() {
+        assert!(get(&layer, "inputs").is_null());
+    }
+    assert_eq!(get(&before.get(0), "params").as_f64(), Some(0.0));
+
+    trainer.train_steps(JsValue::from(1)).expect("one step");
+
+    let after = trainer.summary().expect("summary");
+    let widths: Vec<f64> = after.iter().map(|layer| number(&layer, "inputs")).collect();
+    assert_eq!(widths, vec![784.0, 256.0, 256.0, 128.0, 128.0]);
+    let params: Vec<f64> = after.iter().map(|layer| number(&layer, "params")).collect();
+    assert_eq!(params, vec![200_960.0, 0.0, 32_896.0, 0.0, 1_290.0]);
+    assert_eq!(get(&after.get(0), "name").as_string().as_deref(), Some("dense_1"));
+}
+
+#[wasm_bindgen_test]
+fn load_returns_counts_and_size() {
+    let mut trainer = Trainer::new(JsValue::UNDEFINED).expect("default config");
+    let train = trainer.load_training_data(TRAIN_IMAGES, TRAIN_LABELS).expect("training data");
+    assert_eq!(number(&train, "count"), 9000.0);
+    assert_eq!(number(&train, "rows"), 28.0);
+    assert_eq!(number(&train, "cols"), 28.0);
+    let test = trainer.load_test_data(TEST_IMAGES, TEST_LABELS).expect("test data");
+    assert_eq!(number(&test, "count"), 1000.0);
+}
+
+#[wasm_bindgen_test]
+fn training_round_trip() {
+    let mut trainer = loaded_trainer(r#"{"seed": 1, "hidden": [64]}"#);
+
+    let metrics = trainer.train_steps(JsValue::from(140)).expect("training");
+    assert_eq!(number(&metrics, "step"), 140.0);
+    let epoch = number(&metrics, "epoch");
+    assert!((epoch - 140.0 * 64.0 / 9000.0).abs() < 1e-9, "epoch {epoch}");
+    assert!(number(&metrics, "loss").is_finite());
+
+    let evaluation = trainer.evaluate().expect("evaluation");
+    let accuracy = number(&evaluation, "accuracy");
+    assert!(accuracy >= 0.85, "held-out accuracy {accuracy}");
+    let confusion = Array::from(&get(&evaluation, "confusion"));
+    assert_eq!(confusion.length(), 10);
+    for row in confusion.iter() {
+        let total: f64 = Array::from(&row).iter().map(|c| c.as_f64().unwrap_or(f64::NAN)).sum();
+        assert_eq!(total, 100.0);
+    }
+
+    let probabilities = trainer.predict(&[0.0; 2 * 784]).expect("predict");
+    assert_eq!(probabilities.length(), 20);
+    let sum: f32 = probabilities.to_vec()[..10].iter().sum();
+    assert!((sum - 1.0).abs() < 1e-5, "probabilities sum to {sum}");
+}
+
+#[wasm_bindgen_test]
+fn predict_works_before_training() {
+    let mut trainer = Trainer::new(config(r#"{"seed": 5}"#)).expect("config");
+    let probabilities = trainer.predict(&[0.5; 784]).expect("predict initializes lazily");
+    assert_eq!(probabilities.length(), 10);
+    assert_eq!(number(&trainer.summary().expect("summary").get(0), "inputs"), 784.0);
+}
+
+#[wasm_bindgen_test]
+fn predict_image_returns_input() {
+    let mut trainer = Trainer::new(config(r#"{"seed": 5}"#)).expect("config");
+    let (width, height) = (100u32, 80u32);
+    let mut rgba = vec![255u8; (width * height * 4) as usize];
+    for y in 20..60 {
+        for x in 45..52 {
+            let at = ((y * width + x) * 4) as usize;
+            rgba[at..at + 3].fill(0);
+        }
+    }
+    let result = trainer.predict_image(&rgba, width, height).expect("predictImage");
+    let probabilities: Float32Array = get(&result, "probabilities").dyn_into().expect("Float32Array");
+    let input: Float32Array = get(&result, "input").dyn_into().expect("Float32Array");
+    assert_eq!(probabilities.length(), 10);
+    assert_eq!(input.length(), 784);
+
+    let blank = vec![255u8; (width * height * 4) as usize];
+    assert!(trainer.predict_image(&blank, width, height).expect("blank canvas").is_null());
+}
+
+#[wasm_bindgen_test]
+fn invalid_config_names_field() {
+    let cases = [
+        (r#"{"batchSize": 0}"#, "batchSize"),
+        (r#"{"learningRate": -1}"#, "learningRate"),
+        (r#"{"hidden": [0]}"#, "hidden"),
+        (r#"{"hidden": "256"}"#, "hidden"),
+        (r#"{"optimizer": "rmsprop"}"#, "rmsprop"),
+        (r#"{"initializer": "ones"}"#, "ones"),
+        (r#"{"batchsize": 32}"#, "batchsize"),
+        (r#"{"seed": 1.5}"#, "seed"),
+    ];
+    for (json, expected) in cases {
+        let Err(error) = Trainer::new(config(json)) else {
+            panic!("{json} was accepted");
+        };
+        let message = error_message(error);
+        assert!(message.contains(expected), "{json}: message {message:?} does not name {expected}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn errors_leave_trainer_usable() {
+    let mut trainer = loaded_trainer(r#"{"seed": 2, "hidden": [32]}"#);
+
+    let message = error_message(trainer.predict(&[0.0; 10]).expect_err("10 values are not a sample"));
+    assert!(message.contains("784"), "{message}");
+    let message = error_message(trainer.load_training_data(&TRAIN_LABELS[..100], TRAIN_LABELS).expect_err("corrupt data"));
+    assert!(message.contains("gzip"), "{message}");
+    let message = error_message(trainer.predict_image(&[0; 12], 2, 2).expect_err("short buffer"));
+    assert!(message.contains("2×2"), "{message}");
+    let message = error_message(trainer.train_steps(JsValue::from(-1)).expect_err("negative steps"));
+    assert!(message.contains("-1"), "{message}");
+
+    let metrics = trainer.train_steps(JsValue::from(5)).expect("training still works");
+    assert_eq!(number(&metrics, "step"), 5.0);
+}
+
+#[wasm_bindgen_test]
+fn same_seed_same_run() {
+    let run = || {
+        let mut trainer = loaded_trainer(r#"{"seed": 11, "hidden": [32]}"#);
+        let metrics = trainer.train_steps(JsValue::from(20)).expect("training");
+        (number(&metrics, "loss"), trainer.seed())
+    };
+    assert_eq!(run(), run());
+}
