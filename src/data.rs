@@ -180,7 +180,13 @@ impl Dataset {
         Self::new(images, labels)
     }
 
+    /// Builds a dataset from decoded images and labels; both must have the same nonzero count.
     pub fn new(images: Images, labels: Vec<u8>) -> Result<Self> {
+        if images.count == 0 {
+            return Err(Error::new(
+                "the images file contains 0 images; expected at least 1",
+            ));
+        }
         if images.count != labels.len() {
             return Err(Error::new(format!(
                 "the images file has {} images but the labels file has {} labels; use files from the same split",

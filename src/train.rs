@@ -212,8 +212,9 @@ impl Trainer {
     /// Runs `steps` mini-batches of forward, backward and update, and returns their mean
     /// metrics.
     ///
-    /// A batch whose loss is not finite stops the call before its update, so the model keeps
-    /// its last finite parameters and training can continue after lowering the learning rate.
+    /// If the loss or any parameter stops being finite, the call returns an error and the model
+    /// goes back to its weights from before the call, so training can go on after a reset with a
+    /// lower learning rate.
     pub fn train_steps(&mut self, steps: u32) -> Result<StepMetrics> {
         let Some((data, batches)) = self.train.as_mut() else {
             return Err(Error::new(
@@ -225,9 +226,12 @@ impl Trainer {
                 "trainSteps: 0 steps requested; expected at least 1",
             ));
         }
+        // One copy per call rather than per step: a call is a few dozen steps in the page.
+        let checkpoint = (self.model.clone(), self.step);
 
         let mut loss_sum = 0.0f64;
         let mut accuracy_sum = 0.0f64;
+        let mut diverged = None;
         for _ in 0..steps {
             let indices = batches.next_batch(self.config.batch_size);
             let (x, labels) = data.gather(indices);
@@ -235,13 +239,8 @@ impl Trainer {
             let logits = self.model.forward(&x)?;
             let result = softmax_cross_entropy(&logits, &labels)?;
             if !result.loss.is_finite() {
-                return Err(Error::new(format!(
-                    "training diverged at step {}: the loss became {}; the model keeps its last finite weights. \
-                     Lower the learning rate (now {}) and reset, or continue with a lower one",
-                    self.step + 1,
-                    result.loss,
-                    self.optimizer.learning_rate()
-                )));
+                diverged = Some(format!("the loss became {}", result.loss));
+                break;
             }
             self.model.backward(&result.grad)?;
             self.optimizer.step(self.model.parameters_and_gradients());
@@ -250,7 +249,20 @@ impl Trainer {
             loss_sum += f64::from(result.loss);
             accuracy_sum += result.correct as f64 / labels.len() as f64;
         }
+        if diverged.is_none() && !self.model.is_finite() {
+            diverged = Some("a weight stopped being finite".to_string());
+        }
 
+        if let Some(cause) = diverged {
+            let failed_step = self.step + 1;
+            (self.model, self.step) = checkpoint;
+            return Err(Error::new(format!(
+                "training diverged at step {failed_step}: {cause}. The model is back at step {}, its last finite weights. \
+                 Reset with a lower learning rate than {}",
+                self.step,
+                self.optimizer.learning_rate()
+            )));
+        }
         Ok(StepMetrics {
             step: self.step,
             epoch: batches.epoch(),

@@ -163,7 +163,9 @@ fn parse_config(value: &JsValue) -> Result<Config, JsError> {
                 config.batch_size =
                     whole_number("batchSize", &field, 1.0, train::MAX_BATCH_SIZE as f64)? as usize;
             }
-            "seed" => config.seed = whole_number("seed", &field, 0.0, crate::rng::MAX_SEED as f64)? as u64,
+            "seed" => {
+                config.seed = whole_number("seed", &field, 0.0, crate::rng::MAX_SEED as f64)? as u64
+            }
             unknown => {
                 return Err(JsError::new(&format!(
                     "config: unknown field {unknown:?}; expected one of {}",

@@ -18,7 +18,9 @@ fn get(object: &JsValue, field: &str) -> JsValue {
 }
 
 fn number(object: &JsValue, field: &str) -> f64 {
-    get(object, field).as_f64().unwrap_or_else(|| panic!("{field} is not a number"))
+    get(object, field)
+        .as_f64()
+        .unwrap_or_else(|| panic!("{field} is not a number"))
 }
 
 fn config(json: &str) -> JsValue {
@@ -33,8 +35,12 @@ fn error_message(error: wasm_bindgen::JsError) -> String {
 
 fn loaded_trainer(json: &str) -> Trainer {
     let mut trainer = Trainer::new(config(json)).expect("valid config");
-    trainer.load_training_data(TRAIN_IMAGES, TRAIN_LABELS).expect("bundled training data loads");
-    trainer.load_test_data(TEST_IMAGES, TEST_LABELS).expect("bundled test data loads");
+    trainer
+        .load_training_data(TRAIN_IMAGES, TRAIN_LABELS)
+        .expect("bundled training data loads");
+    trainer
+        .load_test_data(TEST_IMAGES, TEST_LABELS)
+        .expect("bundled test data loads");
     trainer
 }
 
@@ -55,17 +61,24 @@ fn summary_unknown_until_first_batch() {
     assert_eq!(widths, vec![784.0, 256.0, 256.0, 128.0, 128.0]);
     let params: Vec<f64> = after.iter().map(|layer| number(&layer, "params")).collect();
     assert_eq!(params, vec![200_960.0, 0.0, 32_896.0, 0.0, 1_290.0]);
-    assert_eq!(get(&after.get(0), "name").as_string().as_deref(), Some("dense_1"));
+    assert_eq!(
+        get(&after.get(0), "name").as_string().as_deref(),
+        Some("dense_1")
+    );
 }
 
 #[wasm_bindgen_test]
 fn load_returns_counts_and_size() {
     let mut trainer = Trainer::new(JsValue::UNDEFINED).expect("default config");
-    let train = trainer.load_training_data(TRAIN_IMAGES, TRAIN_LABELS).expect("training data");
+    let train = trainer
+        .load_training_data(TRAIN_IMAGES, TRAIN_LABELS)
+        .expect("training data");
     assert_eq!(number(&train, "count"), 9000.0);
     assert_eq!(number(&train, "rows"), 28.0);
     assert_eq!(number(&train, "cols"), 28.0);
-    let test = trainer.load_test_data(TEST_IMAGES, TEST_LABELS).expect("test data");
+    let test = trainer
+        .load_test_data(TEST_IMAGES, TEST_LABELS)
+        .expect("test data");
     assert_eq!(number(&test, "count"), 1000.0);
 }
 
@@ -76,7 +89,10 @@ fn training_round_trip() {
     let metrics = trainer.train_steps(JsValue::from(140)).expect("training");
     assert_eq!(number(&metrics, "step"), 140.0);
     let epoch = number(&metrics, "epoch");
-    assert!((epoch - 140.0 * 64.0 / 9000.0).abs() < 1e-9, "epoch {epoch}");
+    assert!(
+        (epoch - 140.0 * 64.0 / 9000.0).abs() < 1e-9,
+        "epoch {epoch}"
+    );
     assert!(number(&metrics, "loss").is_finite());
 
     let evaluation = trainer.evaluate().expect("evaluation");
@@ -85,7 +101,10 @@ fn training_round_trip() {
     let confusion = Array::from(&get(&evaluation, "confusion"));
     assert_eq!(confusion.length(), 10);
     for row in confusion.iter() {
-        let total: f64 = Array::from(&row).iter().map(|c| c.as_f64().unwrap_or(f64::NAN)).sum();
+        let total: f64 = Array::from(&row)
+            .iter()
+            .map(|c| c.as_f64().unwrap_or(f64::NAN))
+            .sum();
         assert_eq!(total, 100.0);
     }
 
@@ -98,9 +117,14 @@ fn training_round_trip() {
 #[wasm_bindgen_test]
 fn predict_works_before_training() {
     let mut trainer = Trainer::new(config(r#"{"seed": 5}"#)).expect("config");
-    let probabilities = trainer.predict(&[0.5; 784]).expect("predict initializes lazily");
+    let probabilities = trainer
+        .predict(&[0.5; 784])
+        .expect("predict initializes lazily");
     assert_eq!(probabilities.length(), 10);
-    assert_eq!(number(&trainer.summary().expect("summary").get(0), "inputs"), 784.0);
+    assert_eq!(
+        number(&trainer.summary().expect("summary").get(0), "inputs"),
+        784.0
+    );
 }
 
 #[wasm_bindgen_test]
@@ -114,14 +138,21 @@ fn predict_image_returns_input() {
             rgba[at..at + 3].fill(0);
         }
     }
-    let result = trainer.predict_image(&rgba, width, height).expect("predictImage");
-    let probabilities: Float32Array = get(&result, "probabilities").dyn_into().expect("Float32Array");
+    let result = trainer
+        .predict_image(&rgba, width, height)
+        .expect("predictImage");
+    let probabilities: Float32Array = get(&result, "probabilities")
+        .dyn_into()
+        .expect("Float32Array");
     let input: Float32Array = get(&result, "input").dyn_into().expect("Float32Array");
     assert_eq!(probabilities.length(), 10);
     assert_eq!(input.length(), 784);
 
     let blank = vec![255u8; (width * height * 4) as usize];
-    assert!(trainer.predict_image(&blank, width, height).expect("blank canvas").is_null());
+    assert!(trainer
+        .predict_image(&blank, width, height)
+        .expect("blank canvas")
+        .is_null());
 }
 
 #[wasm_bindgen_test]
@@ -141,7 +172,10 @@ fn invalid_config_names_field() {
             panic!("{json} was accepted");
         };
         let message = error_message(error);
-        assert!(message.contains(expected), "{json}: message {message:?} does not name {expected}");
+        assert!(
+            message.contains(expected),
+            "{json}: message {message:?} does not name {expected}"
+        );
     }
 }
 
@@ -149,16 +183,34 @@ fn invalid_config_names_field() {
 fn errors_leave_trainer_usable() {
     let mut trainer = loaded_trainer(r#"{"seed": 2, "hidden": [32]}"#);
 
-    let message = error_message(trainer.predict(&[0.0; 10]).expect_err("10 values are not a sample"));
+    let message = error_message(
+        trainer
+            .predict(&[0.0; 10])
+            .expect_err("10 values are not a sample"),
+    );
     assert!(message.contains("784"), "{message}");
-    let message = error_message(trainer.load_training_data(&TRAIN_LABELS[..100], TRAIN_LABELS).expect_err("corrupt data"));
+    let message = error_message(
+        trainer
+            .load_training_data(&TRAIN_LABELS[..100], TRAIN_LABELS)
+            .expect_err("corrupt data"),
+    );
     assert!(message.contains("gzip"), "{message}");
-    let message = error_message(trainer.predict_image(&[0; 12], 2, 2).expect_err("short buffer"));
+    let message = error_message(
+        trainer
+            .predict_image(&[0; 12], 2, 2)
+            .expect_err("short buffer"),
+    );
     assert!(message.contains("2×2"), "{message}");
-    let message = error_message(trainer.train_steps(JsValue::from(-1)).expect_err("negative steps"));
+    let message = error_message(
+        trainer
+            .train_steps(JsValue::from(-1))
+            .expect_err("negative steps"),
+    );
     assert!(message.contains("-1"), "{message}");
 
-    let metrics = trainer.train_steps(JsValue::from(5)).expect("training still works");
+    let metrics = trainer
+        .train_steps(JsValue::from(5))
+        .expect("training still works");
     assert_eq!(number(&metrics, "step"), 5.0);
 }
 

@@ -22,8 +22,10 @@ impl Relu {
         self.width
     }
 
+    /// Returns `max(x, 0)`. NaN stays NaN, because mapping it to 0 would hide a diverged
+    /// layer from the loss.
     pub fn forward(&mut self, x: &Array2<f32>) -> Array2<f32> {
-        let y = x.mapv(|v| v.max(0.0));
+        let y = x.mapv(|v| if v < 0.0 { 0.0 } else { v });
         self.width = Some(x.ncols());
         self.output = Some(y.clone());
         y
