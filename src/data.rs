@@ -237,14 +237,20 @@ impl Dataset {
 
     /// Copies the samples at `indices` into a batch: `indices.len() × (rows·cols)` and labels.
     pub fn gather(&self, indices: &[usize]) -> (Array2<f32>, Vec<u8>) {
-        let width = self.images.ncols();
-        let mut batch = Array2::zeros((indices.len(), width));
-        let mut labels = Vec::with_capacity(indices.len());
+        let mut batch = Array2::zeros((0, 0));
+        let mut labels = Vec::new();
+        self.gather_into(indices, &mut batch, &mut labels);
+        (batch, labels)
+    }
+
+    /// Like [`Dataset::gather`], but fills buffers that are reused from batch to batch.
+    pub fn gather_into(&self, indices: &[usize], batch: &mut Array2<f32>, labels: &mut Vec<u8>) {
+        crate::layers::resize(batch, indices.len(), self.images.ncols());
+        labels.clear();
         for (mut row, &index) in batch.rows_mut().into_iter().zip(indices) {
             row.assign(&self.images.row(index));
             labels.push(self.labels[index]);
         }
-        (batch, labels)
     }
 }
 

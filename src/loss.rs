@@ -1,12 +1,12 @@
 //! Softmax and the softmax cross-entropy loss, computed stably.
 
-use ndarray::{Array2, ArrayView1, Axis};
+use ndarray::{Array2, ArrayBase, ArrayView1, Axis, Data, Ix2};
 
 use crate::error::{Error, Result};
 
 /// Returns the row-wise softmax of `logits` (`batch × classes`): each row becomes probabilities.
-pub fn softmax(logits: &Array2<f32>) -> Array2<f32> {
-    let mut probabilities = logits.clone();
+pub fn softmax<S: Data<Elem = f32>>(logits: &ArrayBase<S, Ix2>) -> Array2<f32> {
+    let mut probabilities = logits.to_owned();
     for mut row in probabilities.axis_iter_mut(Axis(0)) {
         // Subtracting the maximum leaves softmax unchanged and keeps every exponent ≤ 0,
         // so exp never overflows, even for logits such as 1000.
@@ -52,7 +52,10 @@ pub struct CrossEntropy {
 /// than the two apart: the loss uses log-sum-exp and never takes the logarithm of a rounded 0.
 ///
 /// Shapes: `logits` is `batch × classes`; `labels` has `batch` entries, each below `classes`.
-pub fn softmax_cross_entropy(logits: &Array2<f32>, labels: &[u8]) -> Result<CrossEntropy> {
+pub fn softmax_cross_entropy<S: Data<Elem = f32>>(
+    logits: &ArrayBase<S, Ix2>,
+    labels: &[u8],
+) -> Result<CrossEntropy> {
     let (batch, classes) = logits.dim();
     if labels.len() != batch {
         return Err(Error::new(format!(

@@ -1,6 +1,6 @@
 //! Sequential model: layers applied in order, with forward, backward and a summary.
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2};
 
 use crate::error::{Error, Result};
 use crate::init::Initializer;
@@ -70,14 +70,27 @@ impl Sequential {
 
     /// Computes logits for a batch (`batch × inputs` → `batch × classes`).
     pub fn forward(&mut self, x: &Array2<f32>) -> Result<Array2<f32>> {
-        let names = self.layer_names();
-        let mut activations = x.clone();
-        for (layer, name) in self.layers.iter_mut().zip(names) {
-            activations = layer
-                .forward(&activations, &mut self.init_rng)
-                .map_err(|e| Error::new(e.message().replacen("dense layer", &name, 1)))?;
+        Ok(self.forward_view(x.view())?.to_owned())
+    }
+
+    /// Like [`Sequential::forward`], but returns a view of the last layer's output buffer, so
+    /// a training step copies nothing and, once the batch size is steady, allocates nothing.
+    pub fn forward_view(&mut self, x: ArrayView2<f32>) -> Result<ArrayView2<'_, f32>> {
+        for index in 0..self.layers.len() {
+            let (done, rest) = self.layers.split_at_mut(index);
+            let input = match done.last() {
+                Some(previous) => previous.output(),
+                None => x.view(),
+            };
+            if let Err(error) = rest[0].forward(input, &mut self.init_rng) {
+                let name = &self.layer_names()[index];
+                return Err(Error::new(error.message().replacen("dense layer", name, 1)));
+            }
         }
-        Ok(activations)
+        match self.layers.last() {
+            Some(last) => Ok(last.output()),
+            None => Err(Error::new("model: it has no layers; add at least one")),
+        }
     }
 
     /// Back-propagates `dL/dlogits` through every layer, storing the parameter gradients.
@@ -85,14 +98,18 @@ impl Sequential {
     /// The gradient with respect to the model's input is never needed, so the first layer
     /// skips computing it.
     pub fn backward(&mut self, grad_logits: &Array2<f32>) -> Result<()> {
-        let mut grad = grad_logits.clone();
-        let count = self.layers.len();
-        for (index, layer) in self.layers.iter_mut().enumerate().rev() {
-            let input_grad = index > 0;
-            match layer.backward(&grad, input_grad)? {
-                Some(next) => grad = next,
-                None => debug_assert!(index == 0 || count == 0),
-            }
+        self.backward_view(grad_logits.view())
+    }
+
+    /// Like [`Sequential::backward`], for a gradient that is a view.
+    pub fn backward_view(&mut self, grad_logits: ArrayView2<f32>) -> Result<()> {
+        for index in (0..self.layers.len()).rev() {
+            let (upto, after) = self.layers.split_at_mut(index + 1);
+            let grad_output = match after.first() {
+                Some(next) => next.grad_input(),
+                None => grad_logits.view(),
+            };
+            upto[index].backward(grad_output, index > 0)?;
         }
         Ok(())
     }

@@ -133,6 +133,9 @@ pub struct Trainer {
     train: Option<(Dataset, Batches)>,
     test: Option<Dataset>,
     step: u64,
+    /// The current mini-batch, reused from step to step.
+    batch: Array2<f32>,
+    batch_labels: Vec<u8>,
 }
 
 impl Trainer {
@@ -151,6 +154,8 @@ impl Trainer {
             train: None,
             test: None,
             step: 0,
+            batch: Array2::zeros((0, 0)),
+            batch_labels: Vec::new(),
         })
     }
 
@@ -234,10 +239,10 @@ impl Trainer {
         let mut diverged = None;
         for _ in 0..steps {
             let indices = batches.next_batch(self.config.batch_size);
-            let (x, labels) = data.gather(indices);
+            data.gather_into(indices, &mut self.batch, &mut self.batch_labels);
 
-            let logits = self.model.forward(&x)?;
-            let result = softmax_cross_entropy(&logits, &labels)?;
+            let logits = self.model.forward_view(self.batch.view())?;
+            let result = softmax_cross_entropy(&logits, &self.batch_labels)?;
             if !result.loss.is_finite() {
                 diverged = Some(format!("the loss became {}", result.loss));
                 break;
@@ -247,7 +252,7 @@ impl Trainer {
 
             self.step += 1;
             loss_sum += f64::from(result.loss);
-            accuracy_sum += result.correct as f64 / labels.len() as f64;
+            accuracy_sum += result.correct as f64 / self.batch_labels.len() as f64;
         }
         if diverged.is_none() && !self.model.is_finite() {
             diverged = Some("a weight stopped being finite".to_string());

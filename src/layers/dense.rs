@@ -1,9 +1,11 @@
 //! Fully connected layer with deferred initialization.
 
-use ndarray::{Array1, Array2, Axis};
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array1, Array2, ArrayView2};
 
 use crate::error::{Error, Result};
 use crate::init::Initializer;
+use crate::layers::resize;
 use crate::rng::Rng;
 
 /// A fully connected layer, `y = x · W + b`, declared with its output width only.
@@ -13,13 +15,18 @@ use crate::rng::Rng;
 /// different width is an error.
 ///
 /// Shapes: `x` is `batch × inputs`, `W` is `inputs × units`, `b` is `units`, `y` is `batch × units`.
+///
+/// The layer keeps its last input, its output and its input gradient in buffers that are reused
+/// from batch to batch, so a training step allocates nothing once the batch size is steady.
 #[derive(Clone, Debug)]
 pub struct Dense {
     units: usize,
     initializer: Initializer,
     parameters: Option<Box<Parameters>>,
-    /// The last input, kept for `backward`.
-    input: Option<Array2<f32>>,
+    /// The last input, kept for `backward`; empty before the first forward pass.
+    input: Array2<f32>,
+    output: Array2<f32>,
+    grad_input: Array2<f32>,
 }
 
 #[derive(Clone, Debug)]
@@ -37,7 +44,9 @@ impl Dense {
             units,
             initializer,
             parameters: None,
-            input: None,
+            input: Array2::zeros((0, 0)),
+            output: Array2::zeros((0, 0)),
+            grad_input: Array2::zeros((0, 0)),
         }
     }
 
@@ -58,6 +67,16 @@ impl Dense {
         self.parameters
             .as_ref()
             .map_or(0, |p| p.weight.len() + p.bias.len())
+    }
+
+    /// Returns the output of the last forward pass (empty before the first one).
+    pub fn output(&self) -> ArrayView2<'_, f32> {
+        self.output.view()
+    }
+
+    /// Returns the input gradient of the last backward pass that computed one.
+    pub fn grad_input(&self) -> ArrayView2<'_, f32> {
+        self.grad_input.view()
     }
 
     /// Returns the weight matrix (`inputs × units`), or `None` before the first batch.
@@ -83,7 +102,16 @@ impl Dense {
 
     /// Computes `x · W + b`, building the weights first if this is the first batch.
     pub fn forward(&mut self, x: &Array2<f32>, rng: &mut Rng) -> Result<Array2<f32>> {
-        let width = x.ncols();
+        Ok(self.forward_view(x.view(), rng)?.to_owned())
+    }
+
+    /// Computes `x · W + b` into the layer's output buffer and returns a view of it.
+    pub fn forward_view(
+        &mut self,
+        x: ArrayView2<f32>,
+        rng: &mut Rng,
+    ) -> Result<ArrayView2<'_, f32>> {
+        let (batch, width) = x.dim();
         if width == 0 {
             return Err(Error::new(
                 "dense layer: the batch has 0 features per sample; expected at least 1",
@@ -103,10 +131,12 @@ impl Dense {
             return Err(Error::new("dense layer: weights missing after build"));
         };
 
-        let mut y = x.dot(&parameters.weight);
-        y += &parameters.bias;
-        self.input = Some(x.clone());
-        Ok(y)
+        resize(&mut self.input, batch, width);
+        self.input.assign(&x);
+        resize(&mut self.output, batch, self.units);
+        general_mat_mul(1.0, &x, &parameters.weight, 0.0, &mut self.output);
+        self.output += &parameters.bias;
+        Ok(self.output.view())
     }
 
     /// Stores `dL/dW = xᵀ · g` and `dL/db = Σ_rows g`, and returns `dL/dx = g · Wᵀ` if requested.
@@ -115,25 +145,54 @@ impl Dense {
         grad_output: &Array2<f32>,
         input_grad: bool,
     ) -> Result<Option<Array2<f32>>> {
-        let (Some(parameters), Some(x)) = (self.parameters.as_mut(), self.input.as_ref()) else {
+        let grad_input = self.backward_view(grad_output.view(), input_grad)?;
+        Ok(grad_input.map(|g| g.to_owned()))
+    }
+
+    /// Like [`Dense::backward`], but writes `dL/dx` into the layer's buffer and returns a view.
+    pub fn backward_view(
+        &mut self,
+        grad_output: ArrayView2<f32>,
+        input_grad: bool,
+    ) -> Result<Option<ArrayView2<'_, f32>>> {
+        let Some(parameters) = self.parameters.as_mut() else {
             return Err(Error::new("dense layer: backward called before forward"));
         };
-        if grad_output.dim() != (x.nrows(), self.units) {
+        if self.input.ncols() == 0 {
+            return Err(Error::new("dense layer: backward called before forward"));
+        }
+        let expected = (self.input.nrows(), self.units);
+        if grad_output.dim() != expected {
             return Err(Error::new(format!(
-                "dense layer: output gradient has shape {:?}, expected {:?}",
+                "dense layer: output gradient has shape {:?}, expected {expected:?}",
                 grad_output.dim(),
-                (x.nrows(), self.units)
             )));
         }
 
-        parameters.weight_grad = x.t().dot(grad_output);
-        parameters.bias_grad = grad_output.sum_axis(Axis(0));
-
-        if input_grad {
-            Ok(Some(grad_output.dot(&parameters.weight.t())))
-        } else {
-            Ok(None)
+        general_mat_mul(
+            1.0,
+            &self.input.t(),
+            &grad_output,
+            0.0,
+            &mut parameters.weight_grad,
+        );
+        parameters.bias_grad.fill(0.0);
+        for row in grad_output.rows() {
+            parameters.bias_grad += &row;
         }
+
+        if !input_grad {
+            return Ok(None);
+        }
+        resize(&mut self.grad_input, self.input.nrows(), self.input.ncols());
+        general_mat_mul(
+            1.0,
+            &grad_output,
+            &parameters.weight.t(),
+            0.0,
+            &mut self.grad_input,
+        );
+        Ok(Some(self.grad_input.view()))
     }
 
     /// Returns `[(W, dL/dW), (b, dL/db)]` as flat slices, or nothing before the first batch.

@@ -6,7 +6,7 @@ mod dense;
 pub use activation::Relu;
 pub use dense::Dense;
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2};
 
 use crate::error::Result;
 use crate::rng::Rng;
@@ -18,6 +18,13 @@ pub enum Layer {
     Relu(Relu),
 }
 
+/// Gives `buffer` the shape `rows × cols`, reallocating only when the shape changes.
+pub(crate) fn resize(buffer: &mut Array2<f32>, rows: usize, cols: usize) {
+    if buffer.dim() != (rows, cols) {
+        *buffer = Array2::zeros((rows, cols));
+    }
+}
+
 impl Layer {
     /// Returns the kind used in layer names: `dense` or `relu`.
     pub fn kind(&self) -> &'static str {
@@ -27,26 +34,41 @@ impl Layer {
         }
     }
 
-    /// Computes the output for a batch and keeps what `backward` needs.
+    /// Computes the output for a batch into the layer's buffer and keeps what `backward` needs.
     ///
     /// `rng` is used only by a dense layer that is still waiting for its first batch.
-    pub fn forward(&mut self, x: &Array2<f32>, rng: &mut Rng) -> Result<Array2<f32>> {
+    pub fn forward(&mut self, x: ArrayView2<f32>, rng: &mut Rng) -> Result<()> {
         match self {
-            Self::Dense(dense) => dense.forward(x, rng),
-            Self::Relu(relu) => Ok(relu.forward(x)),
+            Self::Dense(dense) => dense.forward_view(x, rng).map(|_| ()),
+            Self::Relu(relu) => {
+                relu.forward_view(x);
+                Ok(())
+            }
+        }
+    }
+
+    /// Returns the output of the last forward pass (empty before the first one).
+    pub fn output(&self) -> ArrayView2<'_, f32> {
+        match self {
+            Self::Dense(dense) => dense.output(),
+            Self::Relu(relu) => relu.output(),
         }
     }
 
     /// Takes the gradient of the loss with respect to this layer's output, stores parameter
-    /// gradients, and returns the gradient with respect to its input when `input_grad` is set.
-    pub fn backward(
-        &mut self,
-        grad_output: &Array2<f32>,
-        input_grad: bool,
-    ) -> Result<Option<Array2<f32>>> {
+    /// gradients, and computes the gradient with respect to its input when `input_grad` is set.
+    pub fn backward(&mut self, grad_output: ArrayView2<f32>, input_grad: bool) -> Result<()> {
         match self {
-            Self::Dense(dense) => dense.backward(grad_output, input_grad),
-            Self::Relu(relu) => relu.backward(grad_output).map(Some),
+            Self::Dense(dense) => dense.backward_view(grad_output, input_grad).map(|_| ()),
+            Self::Relu(relu) => relu.backward_view(grad_output).map(|_| ()),
+        }
+    }
+
+    /// Returns the input gradient of the last backward pass.
+    pub fn grad_input(&self) -> ArrayView2<'_, f32> {
+        match self {
+            Self::Dense(dense) => dense.grad_input(),
+            Self::Relu(relu) => relu.grad_input(),
         }
     }
 
