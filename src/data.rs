@@ -210,6 +210,29 @@ impl Dataset {
         })
     }
 
+    /// Returns the dataset with every image scaled to `side × side` by area averaging, or
+    /// itself if the images already have that size.
+    pub fn resized(self, side: usize) -> Result<Self> {
+        if self.rows == side && self.cols == side {
+            return Ok(self);
+        }
+        let mut pixels = Vec::with_capacity(self.len() * side * side);
+        for image in self.images.rows() {
+            let image = image.to_vec();
+            pixels.extend(crate::preprocess::resize(
+                &image, self.cols, self.rows, side, side,
+            ));
+        }
+        let images = Array2::from_shape_vec((self.len(), side * side), pixels)
+            .map_err(|e| Error::new(format!("resizing images to {side}×{side}: {e}")))?;
+        Ok(Self {
+            images,
+            labels: self.labels,
+            rows: side,
+            cols: side,
+        })
+    }
+
     pub fn len(&self) -> usize {
         self.labels.len()
     }

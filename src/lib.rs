@@ -1,6 +1,8 @@
 //! lazynet: a multilayer perceptron with deferred initialization, trained on MNIST digits,
 //! natively or in a web page through WebAssembly.
 
+pub mod augment;
+pub mod config;
 pub mod data;
 pub mod error;
 pub mod init;

@@ -9,6 +9,9 @@ pub trait Optimizer {
     fn step(&mut self, parameters: Vec<(&mut [f32], &[f32])>);
 
     fn learning_rate(&self) -> f32;
+
+    /// Changes the step size for the following updates, as a learning-rate schedule does.
+    fn set_learning_rate(&mut self, learning_rate: f32);
 }
 
 /// Matches per-tensor state to the parameter list, creating zeroed state on the first step.
@@ -23,11 +26,13 @@ fn state_for(state: &mut Vec<Vec<f32>>, index: usize, len: usize) -> &mut Vec<f3
     slot
 }
 
-/// Stochastic gradient descent with momentum: `v ← μ·v + g`, `p ← p − η·v`.
+/// Stochastic gradient descent with momentum: `v ← μ·v + g + λ·p`, `p ← p − η·v`, where λ is
+/// the weight decay (an L2 penalty of λ/2·‖p‖²).
 #[derive(Clone, Debug)]
 pub struct Sgd {
     learning_rate: f32,
     momentum: f32,
+    weight_decay: f32,
     velocity: Vec<Vec<f32>>,
 }
 
@@ -36,8 +41,15 @@ impl Sgd {
         Self {
             learning_rate,
             momentum,
+            weight_decay: 0.0,
             velocity: Vec::new(),
         }
+    }
+
+    /// Sets the weight decay λ (0 turns it off).
+    pub fn with_weight_decay(mut self, weight_decay: f32) -> Self {
+        self.weight_decay = weight_decay;
+        self
     }
 }
 
@@ -46,7 +58,7 @@ impl Optimizer for Sgd {
         for (index, (values, grads)) in parameters.into_iter().enumerate() {
             let velocity = state_for(&mut self.velocity, index, values.len());
             for ((p, &g), v) in values.iter_mut().zip(grads).zip(velocity.iter_mut()) {
-                *v = self.momentum * *v + g;
+                *v = self.momentum * *v + g + self.weight_decay * *p;
                 *p -= self.learning_rate * *v;
             }
         }
@@ -54,6 +66,10 @@ impl Optimizer for Sgd {
 
     fn learning_rate(&self) -> f32 {
         self.learning_rate
+    }
+
+    fn set_learning_rate(&mut self, learning_rate: f32) {
+        self.learning_rate = learning_rate;
     }
 }
 
@@ -64,6 +80,7 @@ pub struct Adam {
     beta1: f32,
     beta2: f32,
     epsilon: f32,
+    weight_decay: f32,
     steps: i32,
     first_moment: Vec<Vec<f32>>,
     second_moment: Vec<Vec<f32>>,
@@ -77,10 +94,20 @@ impl Adam {
             beta1: 0.9,
             beta2: 0.999,
             epsilon: 1e-8,
+            weight_decay: 0.0,
             steps: 0,
             first_moment: Vec::new(),
             second_moment: Vec::new(),
         }
+    }
+}
+
+impl Adam {
+    /// Sets the decoupled weight decay λ of AdamW (Loshchilov and Hutter, 2019): each step also
+    /// shrinks every parameter by η·λ·p, apart from the gradient's moments. 0 turns it off.
+    pub fn with_weight_decay(mut self, weight_decay: f32) -> Self {
+        self.weight_decay = weight_decay;
+        self
     }
 }
 
@@ -94,6 +121,7 @@ impl Optimizer for Adam {
         let step_size = self.learning_rate * correction2.sqrt() / correction1;
         let epsilon = self.epsilon * correction2.sqrt();
         let (beta1, beta2) = (self.beta1, self.beta2);
+        let decay = 1.0 - self.learning_rate * self.weight_decay;
 
         for (index, (values, grads)) in parameters.into_iter().enumerate() {
             let m = state_for(&mut self.first_moment, index, values.len());
@@ -106,13 +134,17 @@ impl Optimizer for Adam {
             {
                 *m = beta1 * *m + (1.0 - beta1) * g;
                 *v = beta2 * *v + (1.0 - beta2) * g * g;
-                *p -= step_size * *m / (v.sqrt() + epsilon);
+                *p = decay * *p - step_size * *m / (v.sqrt() + epsilon);
             }
         }
     }
 
     fn learning_rate(&self) -> f32 {
         self.learning_rate
+    }
+
+    fn set_learning_rate(&mut self, learning_rate: f32) {
+        self.learning_rate = learning_rate;
     }
 }
 
@@ -151,10 +183,17 @@ impl OptimizerKind {
         }
     }
 
-    pub fn build(&self, learning_rate: f32, momentum: f32) -> Box<dyn Optimizer> {
+    pub fn build(
+        &self,
+        learning_rate: f32,
+        momentum: f32,
+        weight_decay: f32,
+    ) -> Box<dyn Optimizer> {
         match self {
-            Self::Adam => Box::new(Adam::new(learning_rate)),
-            Self::Sgd => Box::new(Sgd::new(learning_rate, momentum)),
+            Self::Adam => Box::new(Adam::new(learning_rate).with_weight_decay(weight_decay)),
+            Self::Sgd => {
+                Box::new(Sgd::new(learning_rate, momentum).with_weight_decay(weight_decay))
+            }
         }
     }
 }

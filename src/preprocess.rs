@@ -17,6 +17,12 @@ pub const INK_THRESHOLD: f32 = 0.1;
 /// Where MNIST puts a digit's centre of mass, in pixel indices on both axes. Measured on the
 /// 9,000 bundled training digits: the mean is (14.00, 14.00), not the geometric centre 13.5.
 pub const MNIST_CENTRE: f32 = 14.0;
+/// MNIST's usual stroke widths, in pixels of the 28×28 image, measured as 2 · area / perimeter
+/// of the pixels with ink ≥ 0.5 on the first 2,000 bundled training digits: the 10th
+/// percentile, the median and the 90th percentile.
+pub const MNIST_STROKE_WIDTHS: [f32; 3] = [1.4, 2.0, 2.8];
+/// Resolution, as a multiple of the final box, at which stroke widths are measured and changed.
+const WORK_SCALE: usize = 4;
 /// Largest canvas accepted, in pixels (a 4096×4096 canvas).
 pub const MAX_PIXELS: usize = 4096 * 4096;
 
@@ -103,7 +109,7 @@ fn resample_axis(
 }
 
 /// Scales a `width × height` image to `target_width × target_height` by area averaging.
-fn resize(
+pub fn resize(
     image: &[f32],
     width: usize,
     height: usize,
@@ -143,11 +149,22 @@ pub fn mnist_style(ink: &[f32], width: usize, height: usize) -> Result<Option<Ve
         cropped.extend_from_slice(&ink[y * width + left..y * width + left + box_width]);
     }
 
+    // Bring the strokes to a width MNIST's writers used, at WORK_SCALE times the final size:
+    // the pad draws with one pen width, so a small digit would otherwise come out bolder than
+    // any training digit, and a large one thinner.
+    let work_side = (BOX * WORK_SCALE) as f32;
+    let work_scale = work_side / box_width.max(box_height) as f32;
+    let work_width = ((box_width as f32 * work_scale).round() as usize).clamp(1, BOX * WORK_SCALE);
+    let work_height =
+        ((box_height as f32 * work_scale).round() as usize).clamp(1, BOX * WORK_SCALE);
+    let mut work = resize(&cropped, box_width, box_height, work_width, work_height);
+    normalize_stroke_width(&mut work, work_width, work_height, WORK_SCALE as f32);
+
     // Scale the longer side to BOX pixels, keeping the aspect ratio.
     let scale = BOX as f32 / box_width.max(box_height) as f32;
     let scaled_width = ((box_width as f32 * scale).round() as usize).clamp(1, BOX);
     let scaled_height = ((box_height as f32 * scale).round() as usize).clamp(1, BOX);
-    let digit = resize(&cropped, box_width, box_height, scaled_width, scaled_height);
+    let digit = resize(&work, work_width, work_height, scaled_width, scaled_height);
 
     // Centre of mass of the scaled digit, in its own pixel coordinates.
     let (mut mass, mut sum_x, mut sum_y) = (0.0f32, 0.0f32, 0.0f32);
@@ -178,6 +195,100 @@ pub fn mnist_style(ink: &[f32], width: usize, height: usize) -> Result<Option<Ve
         }
     }
     Ok(Some(output))
+}
+
+/// Estimates the stroke width of an image's ink in pixels, as 2 · area / perimeter of the
+/// pixels with ink ≥ 0.5 (exact for a long stroke of constant width), or `None` without ink.
+pub fn stroke_width(image: &[f32], width: usize, height: usize) -> Option<f32> {
+    let inked = |x: usize, y: usize| x < width && y < height && image[y * width + x] >= 0.5;
+    let (mut area, mut perimeter) = (0usize, 0usize);
+    for y in 0..height {
+        for x in 0..width {
+            if !inked(x, y) {
+                continue;
+            }
+            area += 1;
+            let neighbours = [
+                (x.wrapping_sub(1), y),
+                (x + 1, y),
+                (x, y.wrapping_sub(1)),
+                (x, y + 1),
+            ];
+            perimeter += neighbours
+                .iter()
+                .filter(|&&(nx, ny)| !inked(nx, ny))
+                .count();
+        }
+    }
+    (perimeter > 0).then(|| 2.0 * area as f32 / perimeter as f32)
+}
+
+/// Thins or thickens strokes whose width lies outside MNIST's usual range to MNIST's median
+/// width, by a grey-scale erosion (minimum) or dilation (maximum) over a square.
+///
+/// `scale` is how many pixels of `image` make one pixel of the final 20-pixel box. Erosion
+/// removes at most a third of the width on each side, so no stroke disappears.
+fn normalize_stroke_width(image: &mut [f32], width: usize, height: usize, scale: f32) {
+    let Some(measured) = stroke_width(image, width, height) else {
+        return;
+    };
+    let [low, median, high] = MNIST_STROKE_WIDTHS.map(|w| w * scale);
+    if (low..=high).contains(&measured) {
+        return;
+    }
+    let change = (median - measured) / 2.0;
+    let radius = if change < 0.0 {
+        (-change).min(measured / 3.0).round() as usize
+    } else {
+        change.round() as usize
+    };
+    if radius > 0 {
+        let keep = if change < 0.0 { f32::min } else { f32::max };
+        filter_square(image, width, height, radius, keep);
+    }
+}
+
+/// Replaces each pixel by `keep` (min or max) over the square of `radius` around it, with
+/// pixels outside the image counting as background (0). Runs as two one-dimensional passes.
+fn filter_square(
+    image: &mut [f32],
+    width: usize,
+    height: usize,
+    radius: usize,
+    keep: fn(f32, f32) -> f32,
+) {
+    let mut line = Vec::with_capacity(width.max(height));
+    for horizontal in [true, false] {
+        let (lines, length) = if horizontal {
+            (height, width)
+        } else {
+            (width, height)
+        };
+        let index = |l: usize, i: usize| {
+            if horizontal {
+                l * width + i
+            } else {
+                i * width + l
+            }
+        };
+        for l in 0..lines {
+            line.clear();
+            line.extend((0..length).map(|i| image[index(l, i)]));
+            for i in 0..length {
+                let mut value = if i < radius || i + radius >= length {
+                    0.0
+                } else {
+                    line[i]
+                };
+                let start = i.saturating_sub(radius);
+                let end = (i + radius + 1).min(length);
+                for &v in &line[start..end] {
+                    value = keep(value, v);
+                }
+                image[index(l, i)] = value;
+            }
+        }
+    }
 }
 
 /// Converts canvas RGBA bytes into a 28×28 MNIST-style image, or `None` for an empty canvas.

@@ -18,6 +18,8 @@ pub enum Stream {
     Init = 0,
     /// Shuffling the training set into mini-batches.
     Shuffle = 1,
+    /// Random distortions of training images.
+    Augment = 2,
 }
 
 /// A seeded random number generator.

@@ -2,99 +2,21 @@
 
 use ndarray::{Array2, Axis};
 
+use crate::augment::Distortions;
+pub use crate::config::{
+    Config, Schedule, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_INPUT_SIZE,
+    MAX_LEARNING_RATE, MAX_WEIGHT_DECAY, MAX_WIDTH, MIN_INPUT_SIZE,
+};
 use crate::data::{Batches, Dataset, CLASSES};
 use crate::error::{Error, Result};
-use crate::init::Initializer;
 use crate::loss::{argmax, softmax, softmax_cross_entropy};
 use crate::model::{LayerSummary, Sequential};
-use crate::optim::{Optimizer, OptimizerKind};
+use crate::optim::Optimizer;
 use crate::preprocess;
-use crate::rng::Rng;
+use crate::rng::{Rng, Stream};
 
-/// Most hidden layers a config may ask for.
-pub const MAX_HIDDEN_LAYERS: usize = 8;
-/// Widest hidden layer a config may ask for.
-pub const MAX_WIDTH: usize = 4096;
-/// Largest batch a config may ask for.
-pub const MAX_BATCH_SIZE: usize = 8192;
-/// Largest learning rate accepted; anything above it diverges on this problem at once.
-pub const MAX_LEARNING_RATE: f32 = 10.0;
 /// Samples evaluated per forward pass, which bounds the memory `evaluate` needs.
 const EVALUATION_CHUNK: usize = 1000;
-
-/// Training settings. Every field has a default; `validate` checks ranges.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Config {
-    /// Width of each hidden layer, first to last.
-    pub hidden: Vec<usize>,
-    pub initializer: Initializer,
-    pub optimizer: OptimizerKind,
-    /// Step size; `None` means the optimizer's default (Adam 0.001, SGD 0.05).
-    pub learning_rate: Option<f32>,
-    /// Momentum of SGD, in [0, 1); Adam ignores it.
-    pub momentum: f32,
-    /// Samples per mini-batch.
-    pub batch_size: usize,
-    /// Seed of every random draw: weights and shuffling.
-    pub seed: u64,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            hidden: vec![256, 128],
-            initializer: Initializer::GlorotUniform,
-            optimizer: OptimizerKind::Adam,
-            learning_rate: None,
-            momentum: 0.9,
-            batch_size: 64,
-            seed: 0,
-        }
-    }
-}
-
-impl Config {
-    /// Returns the learning rate in use: the configured one or the optimizer's default.
-    pub fn learning_rate(&self) -> f32 {
-        self.learning_rate
-            .unwrap_or_else(|| self.optimizer.default_learning_rate())
-    }
-
-    /// Checks every field's range and returns an error naming the first invalid one.
-    pub fn validate(&self) -> Result<()> {
-        if self.hidden.len() > MAX_HIDDEN_LAYERS {
-            return Err(Error::new(format!(
-                "hidden: {} layers is too many; expected at most {MAX_HIDDEN_LAYERS}",
-                self.hidden.len()
-            )));
-        }
-        if let Some(&width) = self.hidden.iter().find(|&&w| w == 0 || w > MAX_WIDTH) {
-            return Err(Error::new(format!(
-                "hidden: width {width} is out of range; expected 1 to {MAX_WIDTH}"
-            )));
-        }
-        if let Some(rate) = self.learning_rate {
-            if !(rate.is_finite() && rate > 0.0 && rate <= MAX_LEARNING_RATE) {
-                return Err(Error::new(format!(
-                    "learningRate: {rate} is out of range; expected a number above 0 and at most {MAX_LEARNING_RATE}, such as 0.001"
-                )));
-            }
-        }
-        if !(self.momentum.is_finite() && (0.0..1.0).contains(&self.momentum)) {
-            return Err(Error::new(format!(
-                "momentum: {} is out of range; expected at least 0 and below 1, such as 0.9",
-                self.momentum
-            )));
-        }
-        if self.batch_size == 0 || self.batch_size > MAX_BATCH_SIZE {
-            return Err(Error::new(format!(
-                "batchSize: {} is out of range; expected 1 to {MAX_BATCH_SIZE}",
-                self.batch_size
-            )));
-        }
-        Ok(())
-    }
-}
 
 /// Means over the mini-batches of one `train_steps` call.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -107,6 +29,8 @@ pub struct StepMetrics {
     pub loss: f32,
     /// Mean fraction of each batch classified correctly (before the update).
     pub accuracy: f32,
+    /// Learning rate of the last step, after the schedule.
+    pub learning_rate: f32,
 }
 
 /// Results on the held-out split.
@@ -118,7 +42,7 @@ pub struct Evaluation {
     pub confusion: [[u32; CLASSES]; CLASSES],
 }
 
-/// The probabilities for a drawing and the 28×28 image the network saw.
+/// The probabilities for a drawing and the image the network saw (`inputSize` squared).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImagePrediction {
     pub probabilities: Vec<f32>,
@@ -136,6 +60,10 @@ pub struct Trainer {
     /// The current mini-batch, reused from step to step.
     batch: Array2<f32>,
     batch_labels: Vec<u8>,
+    distortions: Option<Distortions>,
+    augment_rng: Rng,
+    /// One image's worth of scratch space for the distortions.
+    augment_scratch: Vec<f32>,
 }
 
 impl Trainer {
@@ -144,10 +72,14 @@ impl Trainer {
     pub fn new(config: Config) -> Result<Self> {
         config.validate()?;
         let model = Sequential::mlp(&config.hidden, CLASSES, config.initializer, config.seed);
-        let optimizer = config
-            .optimizer
-            .build(config.learning_rate(), config.momentum);
+        let optimizer =
+            config
+                .optimizer
+                .build(config.learning_rate(), config.momentum, config.weight_decay);
         Ok(Self {
+            distortions: config.distortions(),
+            augment_rng: Rng::new(config.seed, Stream::Augment),
+            augment_scratch: Vec::new(),
             config,
             model,
             optimizer,
@@ -185,16 +117,19 @@ impl Trainer {
         self.test.as_ref()
     }
 
-    /// Replaces the training split; batches restart from a fresh shuffle.
+    /// Replaces the training split, resized to `inputSize` if needed; batches restart from a
+    /// fresh shuffle.
     pub fn set_training_data(&mut self, data: Dataset) -> Result<()> {
+        let data = data.resized(self.config.input_size)?;
         self.check_width(&data, "training data")?;
         let batches = Batches::new(data.len(), self.config.seed);
         self.train = Some((data, batches));
         Ok(())
     }
 
-    /// Replaces the held-out split used by `evaluate`.
+    /// Replaces the held-out split used by `evaluate`, resized to `inputSize` if needed.
     pub fn set_test_data(&mut self, data: Dataset) -> Result<()> {
+        let data = data.resized(self.config.input_size)?;
         self.check_width(&data, "test data")?;
         self.test = Some(data);
         Ok(())
@@ -205,7 +140,7 @@ impl Trainer {
     fn check_width(&self, data: &Dataset, split: &str) -> Result<()> {
         match self.model.input_width() {
             Some(width) if width != data.rows() * data.cols() => Err(Error::new(format!(
-                "{split}: images of {}×{} give {} inputs, but the model was built for {width}; reset the trainer to use them",
+                "{split}: images of {}×{} give {} inputs, but the model was built for {width}; create a new Trainer to use them",
                 data.rows(),
                 data.cols(),
                 data.rows() * data.cols()
@@ -218,7 +153,7 @@ impl Trainer {
     /// metrics.
     ///
     /// If the loss or any parameter stops being finite, the call returns an error and the model
-    /// goes back to its weights from before the call, so training can go on after a reset with a
+    /// goes back to its weights from before the call, so training can go on in a new Trainer with a
     /// lower learning rate.
     pub fn train_steps(&mut self, steps: u32) -> Result<StepMetrics> {
         let Some((data, batches)) = self.train.as_mut() else {
@@ -234,12 +169,35 @@ impl Trainer {
         // One copy per call rather than per step: a call is a few dozen steps in the page.
         let checkpoint = (self.model.clone(), self.step);
 
+        let steps_per_epoch = data.len().div_ceil(self.config.batch_size) as u64;
+        let warmup_steps = steps_per_epoch.div_ceil(2);
+        let total_steps = steps_per_epoch * u64::from(self.config.epochs);
+        let side = data.rows();
+
         let mut loss_sum = 0.0f64;
         let mut accuracy_sum = 0.0f64;
         let mut diverged = None;
+        let mut learning_rate = self.optimizer.learning_rate();
         for _ in 0..steps {
+            let factor = self
+                .config
+                .schedule
+                .factor(self.step, warmup_steps, total_steps);
+            learning_rate = self.config.learning_rate() * factor;
+            self.optimizer.set_learning_rate(learning_rate);
+
             let indices = batches.next_batch(self.config.batch_size);
             data.gather_into(indices, &mut self.batch, &mut self.batch_labels);
+            if let (Some(distortions), Some(pixels)) =
+                (&self.distortions, self.batch.as_slice_mut())
+            {
+                distortions.apply(
+                    pixels,
+                    side,
+                    &mut self.augment_rng,
+                    &mut self.augment_scratch,
+                );
+            }
 
             let logits = self.model.forward_view(self.batch.view())?;
             let result = softmax_cross_entropy(&logits, &self.batch_labels)?;
@@ -263,7 +221,7 @@ impl Trainer {
             (self.model, self.step) = checkpoint;
             return Err(Error::new(format!(
                 "training diverged at step {failed_step}: {cause}. The model is back at step {}, its last finite weights. \
-                 Reset with a lower learning rate than {}",
+                 Start a new Trainer (Reset on the page) with a learning rate below {}",
                 self.step,
                 self.optimizer.learning_rate()
             )));
@@ -273,6 +231,7 @@ impl Trainer {
             epoch: batches.epoch(),
             loss: (loss_sum / f64::from(steps)) as f32,
             accuracy: (accuracy_sum / f64::from(steps)) as f32,
+            learning_rate,
         })
     }
 
@@ -317,9 +276,9 @@ impl Trainer {
                 pixels.len()
             )));
         }
-        if let Some(position) = pixels.iter().position(|v| !v.is_finite()) {
+        if let Some(position) = pixels.iter().position(|v| !(0.0..=1.0).contains(v)) {
             return Err(Error::new(format!(
-                "predict: value {} at index {position} is not a finite number; expected pixels in [0, 1]",
+                "predict: value {} at index {position} is outside [0, 1]; scale byte pixels by 1/255",
                 pixels[position]
             )));
         }
@@ -336,17 +295,15 @@ impl Trainer {
         width: usize,
         height: usize,
     ) -> Result<Option<ImagePrediction>> {
-        let Some(input) = preprocess::preprocess_rgba(rgba, width, height)? else {
+        let Some(digit) = preprocess::preprocess_rgba(rgba, width, height)? else {
             return Ok(None);
         };
-        let expected = preprocess::SIDE * preprocess::SIDE;
-        if self.input_width() != expected {
-            return Err(Error::new(format!(
-                "predictImage: the model takes {} inputs, but drawings are {side}×{side} = {expected}; reset the trainer for 28×28 data",
-                self.input_width(),
-                side = preprocess::SIDE
-            )));
-        }
+        let size = self.config.input_size;
+        let input = if size == preprocess::SIDE {
+            digit
+        } else {
+            preprocess::resize(&digit, preprocess::SIDE, preprocess::SIDE, size, size)
+        };
         let probabilities = self.predict(&input)?;
         Ok(Some(ImagePrediction {
             probabilities,
@@ -358,9 +315,7 @@ impl Trainer {
     fn input_width(&self) -> usize {
         self.model
             .input_width()
-            .or_else(|| self.training_data().map(|d| d.rows() * d.cols()))
-            .or_else(|| self.test.as_ref().map(|d| d.rows() * d.cols()))
-            .unwrap_or(preprocess::SIDE * preprocess::SIDE)
+            .unwrap_or(self.config.input_size * self.config.input_size)
     }
 
     pub fn summary(&self) -> Vec<LayerSummary> {

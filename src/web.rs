@@ -5,16 +5,17 @@
 
 use std::sync::Once;
 
-use js_sys::{Array, Float32Array, Object, Reflect};
+use js_sys::{Array, ArrayBuffer, Float32Array, Object, Reflect, Uint8Array, Uint8ClampedArray};
 use wasm_bindgen::prelude::*;
 
+use crate::config::{self, Config, Schedule};
 use crate::data::Dataset;
 use crate::init::Initializer;
 use crate::optim::OptimizerKind;
-use crate::train::{self, Config};
+use crate::train;
 use crate::Error;
 
-const CONFIG_FIELDS: [&str; 7] = [
+const CONFIG_FIELDS: [&str; 12] = [
     "hidden",
     "initializer",
     "optimizer",
@@ -22,6 +23,11 @@ const CONFIG_FIELDS: [&str; 7] = [
     "momentum",
     "batchSize",
     "seed",
+    "augment",
+    "epochs",
+    "schedule",
+    "weightDecay",
+    "inputSize",
 ];
 
 /// Reports a panic on the console before the module aborts. No input should reach a panic;
@@ -166,6 +172,32 @@ fn parse_config(value: &JsValue) -> Result<Config, JsError> {
             "seed" => {
                 config.seed = whole_number("seed", &field, 0.0, crate::rng::MAX_SEED as f64)? as u64
             }
+            "augment" => match field.as_bool() {
+                Some(augment) => config.augment = augment,
+                None => return Err(config_error("augment", &field, "true or false")),
+            },
+            "epochs" => {
+                config.epochs =
+                    whole_number("epochs", &field, 1.0, f64::from(config::MAX_EPOCHS))? as u32;
+            }
+            "schedule" => {
+                let text = string_field("schedule", &field, "\"cosine\" or \"constant\"")?;
+                config.schedule = Schedule::from_name(&text).map_err(js_error)?;
+            }
+            "weightDecay" => match field.as_f64() {
+                Some(decay) => config.weight_decay = decay as f32,
+                None => {
+                    return Err(config_error(
+                        "weightDecay",
+                        &field,
+                        "a number such as 0.0001",
+                    ))
+                }
+            },
+            "inputSize" => {
+                let range = (config::MIN_INPUT_SIZE as f64, config::MAX_INPUT_SIZE as f64);
+                config.input_size = whole_number("inputSize", &field, range.0, range.1)? as usize;
+            }
             unknown => {
                 return Err(JsError::new(&format!(
                     "config: unknown field {unknown:?}; expected one of {}",
@@ -192,6 +224,22 @@ fn optional_width(width: Option<usize>) -> JsValue {
     width.map_or(JsValue::NULL, |w| JsValue::from(w as u32))
 }
 
+/// Copies the bytes of a `Uint8Array`, `Uint8ClampedArray` or `ArrayBuffer` argument.
+fn bytes(value: &JsValue, argument: &str) -> Result<Vec<u8>, JsError> {
+    if let Some(array) = value.dyn_ref::<Uint8Array>() {
+        Ok(array.to_vec())
+    } else if let Some(array) = value.dyn_ref::<Uint8ClampedArray>() {
+        Ok(array.to_vec())
+    } else if let Some(buffer) = value.dyn_ref::<ArrayBuffer>() {
+        Ok(Uint8Array::new(buffer).to_vec())
+    } else {
+        Err(JsError::new(&format!(
+            "{argument}: invalid value {}; expected a Uint8Array or an ArrayBuffer",
+            describe(value)
+        )))
+    }
+}
+
 /// A neural network with its training data, trained step by step from JavaScript.
 #[wasm_bindgen]
 pub struct Trainer {
@@ -199,8 +247,14 @@ pub struct Trainer {
 }
 
 impl Trainer {
-    fn load(&mut self, images: &[u8], labels: &[u8], training: bool) -> Result<JsValue, JsError> {
-        let data = Dataset::from_idx(images, labels).map_err(js_error)?;
+    fn load(
+        &mut self,
+        images: &JsValue,
+        labels: &JsValue,
+        training: bool,
+    ) -> Result<JsValue, JsError> {
+        let (images, labels) = (bytes(images, "images")?, bytes(labels, "labels")?);
+        let data = Dataset::from_idx(&images, &labels).map_err(js_error)?;
         let summary = [
             ("count", JsValue::from(data.len() as u32)),
             ("rows", JsValue::from(data.rows() as u32)),
@@ -227,16 +281,26 @@ impl Trainer {
         Ok(Trainer { core })
     }
 
-    /// Loads the training split from IDX bytes (gzip or raw); returns `{ count, rows, cols }`.
+    /// Loads the training split from IDX bytes (gzip or raw, as a `Uint8Array` or an
+    /// `ArrayBuffer`); returns `{ count, rows, cols }` of the file.
     #[wasm_bindgen(js_name = loadTrainingData)]
-    pub fn load_training_data(&mut self, images: &[u8], labels: &[u8]) -> Result<JsValue, JsError> {
-        self.load(images, labels, true)
+    pub fn load_training_data(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] images: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] labels: JsValue,
+    ) -> Result<JsValue, JsError> {
+        self.load(&images, &labels, true)
     }
 
-    /// Loads the held-out split from IDX bytes (gzip or raw); returns `{ count, rows, cols }`.
+    /// Loads the held-out split from IDX bytes (gzip or raw, as a `Uint8Array` or an
+    /// `ArrayBuffer`); returns `{ count, rows, cols }` of the file.
     #[wasm_bindgen(js_name = loadTestData)]
-    pub fn load_test_data(&mut self, images: &[u8], labels: &[u8]) -> Result<JsValue, JsError> {
-        self.load(images, labels, false)
+    pub fn load_test_data(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] images: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] labels: JsValue,
+    ) -> Result<JsValue, JsError> {
+        self.load(&images, &labels, false)
     }
 
     /// Runs `n` mini-batches; returns `{ step, epoch, loss, accuracy }`, the last two as means
@@ -258,6 +322,7 @@ impl Trainer {
             ("epoch", JsValue::from(metrics.epoch)),
             ("loss", JsValue::from(metrics.loss)),
             ("accuracy", JsValue::from(metrics.accuracy)),
+            ("learningRate", JsValue::from(metrics.learning_rate)),
         ])
     }
 
@@ -282,23 +347,48 @@ impl Trainer {
     }
 
     /// Returns `k × 10` probabilities for `k × inputWidth` pixel values in [0, 1].
-    pub fn predict(&mut self, pixels: &[f32]) -> Result<Float32Array, JsError> {
-        let probabilities = self.core.predict(pixels).map_err(js_error)?;
+    pub fn predict(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Float32Array")] pixels: JsValue,
+    ) -> Result<Float32Array, JsError> {
+        let Some(pixels) = pixels.dyn_ref::<Float32Array>() else {
+            return Err(JsError::new(&format!(
+                "predict: invalid value {}; expected a Float32Array of pixel values in [0, 1]",
+                describe(&pixels)
+            )));
+        };
+        let probabilities = self.core.predict(&pixels.to_vec()).map_err(js_error)?;
         Ok(Float32Array::from(probabilities.as_slice()))
     }
 
-    /// Classifies a canvas image (RGBA bytes, any size); returns `{ probabilities, input }`
-    /// with the preprocessed 28×28 input, or `null` when nothing is drawn.
+    /// Classifies a canvas image (RGBA bytes of any size, or an `ImageData`); returns
+    /// `{ probabilities, input }` with the preprocessed `inputSize`² input, or `null` when
+    /// nothing is drawn.
     #[wasm_bindgen(js_name = predictImage)]
     pub fn predict_image(
         &mut self,
-        rgba: &[u8],
-        width: u32,
-        height: u32,
+        #[wasm_bindgen(unchecked_param_type = "Uint8ClampedArray | Uint8Array | ImageData")]
+        rgba: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | undefined")] width: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | undefined")] height: JsValue,
     ) -> Result<JsValue, JsError> {
+        // An ImageData carries its own size.
+        let data = Reflect::get(&rgba, &JsValue::from_str("data")).unwrap_or(JsValue::UNDEFINED);
+        let (rgba, width, height) = if rgba.is_object() && !data.is_undefined() {
+            let field = |name: &str| {
+                Reflect::get(&rgba, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+            };
+            (data, field("width"), field("height"))
+        } else {
+            (rgba, width, height)
+        };
+        let rgba = bytes(&rgba, "predictImage: rgba")?;
+        let limit = crate::preprocess::MAX_PIXELS as f64;
+        let width = whole_number("predictImage: width", &width, 1.0, limit)? as usize;
+        let height = whole_number("predictImage: height", &height, 1.0, limit)? as usize;
         let Some(prediction) = self
             .core
-            .predict_image(rgba, width as usize, height as usize)
+            .predict_image(&rgba, width, height)
             .map_err(js_error)?
         else {
             return Ok(JsValue::NULL);

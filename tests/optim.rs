@@ -180,8 +180,11 @@ fn sgd_state_is_per_tensor() {
 
 #[test]
 fn kind_builds_optimizer() {
-    assert_eq!(OptimizerKind::Adam.build(0.003, 0.9).learning_rate(), 0.003);
-    assert_eq!(OptimizerKind::Sgd.build(0.2, 0.5).learning_rate(), 0.2);
+    assert_eq!(
+        OptimizerKind::Adam.build(0.003, 0.9, 0.0).learning_rate(),
+        0.003
+    );
+    assert_eq!(OptimizerKind::Sgd.build(0.2, 0.5, 0.0).learning_rate(), 0.2);
     assert_eq!(OptimizerKind::Adam.default_learning_rate(), 0.001);
     assert_eq!(OptimizerKind::Sgd.default_learning_rate(), 0.05);
 }

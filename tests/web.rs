@@ -1,7 +1,7 @@
 //! The JavaScript API in a real browser: wasm-pack test --headless --chrome.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Array, Float32Array, Reflect};
+use js_sys::{Array, Float32Array, Reflect, Uint8Array};
 use lazynet::web::Trainer;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -33,13 +33,21 @@ fn error_message(error: wasm_bindgen::JsError) -> String {
     String::from(error.message())
 }
 
+fn bytes(data: &[u8]) -> JsValue {
+    Uint8Array::from(data).into()
+}
+
+fn floats(data: &[f32]) -> JsValue {
+    Float32Array::from(data).into()
+}
+
 fn loaded_trainer(json: &str) -> Trainer {
     let mut trainer = Trainer::new(config(json)).expect("valid config");
     trainer
-        .load_training_data(TRAIN_IMAGES, TRAIN_LABELS)
+        .load_training_data(bytes(TRAIN_IMAGES), bytes(TRAIN_LABELS))
         .expect("bundled training data loads");
     trainer
-        .load_test_data(TEST_IMAGES, TEST_LABELS)
+        .load_test_data(bytes(TEST_IMAGES), bytes(TEST_LABELS))
         .expect("bundled test data loads");
     trainer
 }
@@ -71,13 +79,13 @@ fn summary_unknown_until_first_batch() {
 fn load_returns_counts_and_size() {
     let mut trainer = Trainer::new(JsValue::UNDEFINED).expect("default config");
     let train = trainer
-        .load_training_data(TRAIN_IMAGES, TRAIN_LABELS)
+        .load_training_data(bytes(TRAIN_IMAGES), bytes(TRAIN_LABELS))
         .expect("training data");
     assert_eq!(number(&train, "count"), 9000.0);
     assert_eq!(number(&train, "rows"), 28.0);
     assert_eq!(number(&train, "cols"), 28.0);
     let test = trainer
-        .load_test_data(TEST_IMAGES, TEST_LABELS)
+        .load_test_data(bytes(TEST_IMAGES), bytes(TEST_LABELS))
         .expect("test data");
     assert_eq!(number(&test, "count"), 1000.0);
 }
@@ -108,7 +116,7 @@ fn training_round_trip() {
         assert_eq!(total, 100.0);
     }
 
-    let probabilities = trainer.predict(&[0.0; 2 * 784]).expect("predict");
+    let probabilities = trainer.predict(floats(&[0.0; 2 * 784])).expect("predict");
     assert_eq!(probabilities.length(), 20);
     let sum: f32 = probabilities.to_vec()[..10].iter().sum();
     assert!((sum - 1.0).abs() < 1e-5, "probabilities sum to {sum}");
@@ -118,7 +126,7 @@ fn training_round_trip() {
 fn predict_works_before_training() {
     let mut trainer = Trainer::new(config(r#"{"seed": 5}"#)).expect("config");
     let probabilities = trainer
-        .predict(&[0.5; 784])
+        .predict(floats(&[0.5; 784]))
         .expect("predict initializes lazily");
     assert_eq!(probabilities.length(), 10);
     assert_eq!(
@@ -139,7 +147,7 @@ fn predict_image_returns_input() {
         }
     }
     let result = trainer
-        .predict_image(&rgba, width, height)
+        .predict_image(bytes(&rgba), JsValue::from(width), JsValue::from(height))
         .expect("predictImage");
     let probabilities: Float32Array = get(&result, "probabilities")
         .dyn_into()
@@ -150,7 +158,7 @@ fn predict_image_returns_input() {
 
     let blank = vec![255u8; (width * height * 4) as usize];
     assert!(trainer
-        .predict_image(&blank, width, height)
+        .predict_image(bytes(&blank), JsValue::from(width), JsValue::from(height))
         .expect("blank canvas")
         .is_null());
 }
@@ -185,19 +193,19 @@ fn errors_leave_trainer_usable() {
 
     let message = error_message(
         trainer
-            .predict(&[0.0; 10])
+            .predict(floats(&[0.0; 10]))
             .expect_err("10 values are not a sample"),
     );
     assert!(message.contains("784"), "{message}");
     let message = error_message(
         trainer
-            .load_training_data(&TRAIN_LABELS[..100], TRAIN_LABELS)
+            .load_training_data(bytes(&TRAIN_LABELS[..100]), bytes(TRAIN_LABELS))
             .expect_err("corrupt data"),
     );
     assert!(message.contains("gzip"), "{message}");
     let message = error_message(
         trainer
-            .predict_image(&[0; 12], 2, 2)
+            .predict_image(bytes(&[0; 12]), JsValue::from(2), JsValue::from(2))
             .expect_err("short buffer"),
     );
     assert!(message.contains("2×2"), "{message}");
@@ -222,4 +230,89 @@ fn same_seed_same_run() {
         (number(&metrics, "loss"), trainer.seed())
     };
     assert_eq!(run(), run());
+}
+
+#[wasm_bindgen_test]
+fn bad_arguments_named_in_errors() {
+    let mut trainer = Trainer::new(config(r#"{"seed": 4}"#)).expect("config");
+
+    let message = error_message(
+        trainer
+            .load_training_data(JsValue::NULL, JsValue::NULL)
+            .expect_err("null"),
+    );
+    assert!(message.contains("images"), "{message}");
+    assert!(message.contains("Uint8Array"), "{message}");
+    let message = error_message(
+        trainer
+            .predict(JsValue::from_str("pixels"))
+            .expect_err("a string"),
+    );
+    assert!(message.contains("Float32Array"), "{message}");
+    let message = error_message(
+        trainer
+            .predict(floats(&[255.0; 784]))
+            .expect_err("byte values"),
+    );
+    assert!(message.contains("255"), "{message}");
+    let rgba = bytes(&[255; 16]);
+    let message = error_message(
+        trainer
+            .predict_image(rgba.clone(), JsValue::from(-1), JsValue::from(4))
+            .expect_err("negative width"),
+    );
+    assert!(message.contains("width"), "{message}");
+    assert!(message.contains("-1"), "{message}");
+    let message = error_message(
+        trainer
+            .predict_image(rgba, JsValue::from(f64::NAN), JsValue::from(1))
+            .expect_err("NaN width"),
+    );
+    assert!(message.contains("NaN"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn accepts_array_buffer_and_image_data() {
+    let mut trainer = Trainer::new(config(r#"{"seed": 4}"#)).expect("config");
+    let images = Uint8Array::from(TEST_IMAGES).buffer();
+    let labels = Uint8Array::from(TEST_LABELS).buffer();
+    let loaded = trainer
+        .load_test_data(images.into(), labels.into())
+        .expect("ArrayBuffers");
+    assert_eq!(number(&loaded, "count"), 1000.0);
+
+    let image = js_sys::Object::new();
+    let mut pixels = vec![255u8; 4 * 20 * 20];
+    for y in 4..16 {
+        let at = (y * 20 + 10) * 4;
+        pixels[at..at + 3].fill(0);
+    }
+    Reflect::set(
+        &image,
+        &"data".into(),
+        &js_sys::Uint8ClampedArray::from(pixels.as_slice()),
+    )
+    .expect("set");
+    Reflect::set(&image, &"width".into(), &JsValue::from(20)).expect("set");
+    Reflect::set(&image, &"height".into(), &JsValue::from(20)).expect("set");
+    let result = trainer
+        .predict_image(image.into(), JsValue::UNDEFINED, JsValue::UNDEFINED)
+        .expect("an ImageData-like object");
+    assert!(!result.is_null());
+}
+
+#[wasm_bindgen_test]
+fn input_size_shrinks_first_layer() {
+    let mut trainer = loaded_trainer(r#"{"seed": 6, "inputSize": 14, "hidden": [32]}"#);
+    trainer.train_steps(JsValue::from(1)).expect("one step");
+    assert_eq!(
+        number(&trainer.summary().expect("summary").get(0), "inputs"),
+        196.0
+    );
+    let probabilities = trainer.predict(floats(&[0.0; 196])).expect("196 pixels");
+    assert_eq!(probabilities.length(), 10);
+    let metrics = trainer
+        .train_steps(JsValue::from(1))
+        .expect("one more step");
+    assert!(number(&metrics, "learningRate") > 0.0);
 }

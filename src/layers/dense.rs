@@ -8,6 +8,11 @@ use crate::init::Initializer;
 use crate::layers::resize;
 use crate::rng::Rng;
 
+/// Batches up to this size use a row-by-row product that skips zero inputs. matrixmultiply
+/// packs the whole weight matrix on every call, which costs more than the product itself for
+/// one drawn digit, while about 80 % of an MNIST digit's pixels, and many ReLU outputs, are 0.
+const SMALL_BATCH: usize = 4;
+
 /// A fully connected layer, `y = x · W + b`, declared with its output width only.
 ///
 /// The input width is read from the first batch, and only then are the weights created with the
@@ -122,7 +127,7 @@ impl Dense {
             Some(built) if built != width => {
                 return Err(Error::new(format!(
                     "dense layer: the batch has {width} features per sample, but the layer was built for {built} on its first batch; \
-                     feed {built} features, or reset the model to build it for {width}"
+                     feed {built} features, or build a new model for {width}"
                 )));
             }
             Some(_) => {}
@@ -134,8 +139,19 @@ impl Dense {
         resize(&mut self.input, batch, width);
         self.input.assign(&x);
         resize(&mut self.output, batch, self.units);
-        general_mat_mul(1.0, &x, &parameters.weight, 0.0, &mut self.output);
-        self.output += &parameters.bias;
+        if batch <= SMALL_BATCH {
+            for (x_row, mut y_row) in x.rows().into_iter().zip(self.output.rows_mut()) {
+                y_row.assign(&parameters.bias);
+                for (&value, w_row) in x_row.iter().zip(parameters.weight.rows()) {
+                    if value != 0.0 {
+                        y_row.scaled_add(value, &w_row);
+                    }
+                }
+            }
+        } else {
+            general_mat_mul(1.0, &x, &parameters.weight, 0.0, &mut self.output);
+            self.output += &parameters.bias;
+        }
         Ok(self.output.view())
     }
 
