@@ -12,6 +12,7 @@ pub mod model;
 pub mod optim;
 pub mod preprocess;
 pub mod rng;
+pub mod roofline;
 pub mod train;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

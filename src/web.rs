@@ -441,67 +441,14 @@ impl Trainer {
 // matrix products of training alone can run in this build, the ceiling for `trainSteps`.
 // ---------------------------------------------------------------------------------------------
 
-/// Layer widths of the standard model and its batch size, as in the page's default settings.
-const BENCHMARK_BATCH: usize = 64;
-const BENCHMARK_WIDTHS: [usize; 4] = [784, 256, 128, 10];
-
-/// Fills a `rows × cols` matrix with small values in [-0.5, 0.5) that vary from element to
-/// element, so no product is all zeros or denormal.
-fn benchmark_matrix(rows: usize, cols: usize, salt: usize) -> ndarray::Array2<f32> {
-    ndarray::Array2::from_shape_fn((rows, cols), |(i, j)| {
-        ((i * 131 + j * 71 + salt * 37) % 1000) as f32 / 1000.0 - 0.5
-    })
-}
-
 /// Runs the matrix products of `steps` training steps of the standard model
 /// (784 → 256 → 128 → 10 at batch 64) and nothing else, and returns a checksum of the results.
-///
-/// Each step does the forward products `x · W` of the three layers, the three weight
-/// gradients `xᵀ · g`, and the input gradients `g · Wᵀ` of layers 2 and 3 (the first layer's
-/// is never needed). That is 64,454,656 floating-point operations per step, counting a
-/// multiply-add as two. All products go through `ndarray::linalg::general_mat_mul` into
-/// arrays allocated once, with the same operand layouts as `Dense`, so the time measures
-/// matrixmultiply's kernel without allocation, activations or the optimizer.
+/// That is `FLOPS_PER_STEP` (64,454,656) floating-point operations per step.
 #[wasm_bindgen(js_name = benchmarkMatrixProducts)]
 pub fn benchmark_matrix_products(steps: u32) -> f64 {
-    use ndarray::linalg::general_mat_mul;
-    use ndarray::Array2;
-
-    let [inputs, hidden1, hidden2, outputs] = BENCHMARK_WIDTHS;
-    let batch = BENCHMARK_BATCH;
-
-    let x = benchmark_matrix(batch, inputs, 1);
-    let w1 = benchmark_matrix(inputs, hidden1, 2);
-    let w2 = benchmark_matrix(hidden1, hidden2, 3);
-    let w3 = benchmark_matrix(hidden2, outputs, 4);
-    // Output gradients stand in for the backward pass; their values do not affect the speed.
-    let g3 = benchmark_matrix(batch, outputs, 5);
-    let g2 = benchmark_matrix(batch, hidden2, 6);
-    let g1 = benchmark_matrix(batch, hidden1, 7);
-
-    let mut h1 = Array2::<f32>::zeros((batch, hidden1));
-    let mut h2 = Array2::<f32>::zeros((batch, hidden2));
-    let mut logits = Array2::<f32>::zeros((batch, outputs));
-    let mut dw1 = Array2::<f32>::zeros((inputs, hidden1));
-    let mut dw2 = Array2::<f32>::zeros((hidden1, hidden2));
-    let mut dw3 = Array2::<f32>::zeros((hidden2, outputs));
-    let mut dh1 = Array2::<f32>::zeros((batch, hidden1));
-    let mut dh2 = Array2::<f32>::zeros((batch, hidden2));
-
+    let mut products = crate::roofline::MatrixProducts::new();
     for _ in 0..steps {
-        general_mat_mul(1.0, &x, &w1, 0.0, &mut h1);
-        general_mat_mul(1.0, &h1, &w2, 0.0, &mut h2);
-        general_mat_mul(1.0, &h2, &w3, 0.0, &mut logits);
-
-        general_mat_mul(1.0, &h2.t(), &g3, 0.0, &mut dw3);
-        general_mat_mul(1.0, &g3, &w3.t(), 0.0, &mut dh2);
-        general_mat_mul(1.0, &h1.t(), &g2, 0.0, &mut dw2);
-        general_mat_mul(1.0, &g2, &w2.t(), 0.0, &mut dh1);
-        general_mat_mul(1.0, &x.t(), &g1, 0.0, &mut dw1);
+        products.step();
     }
-
-    [&h1, &h2, &logits, &dw1, &dw2, &dw3, &dh1, &dh2]
-        .iter()
-        .map(|array| array.iter().map(|&value| f64::from(value)).sum::<f64>())
-        .sum()
+    products.checksum()
 }
