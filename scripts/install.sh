@@ -20,16 +20,26 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# Tries the versions locked by the tool's own Cargo.lock first, then whatever versions the
+# registry has: a mirror can lack one locked crate (seen: webpki-roots 1.0.11 for
+# wasm-bindgen-cli 0.2.130), and the unlocked build works there.
+install_tool() {
+  cargo install "$@" --locked || {
+    say "the locked build of $1 failed; retrying with the registry's current versions"
+    cargo install "$@"
+  }
+}
+
 if ! wasm-pack --version 2>/dev/null | grep -qF "$WASM_PACK_VERSION"; then
   say "installing wasm-pack $WASM_PACK_VERSION (compiles for about 4 minutes)"
-  cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked
+  install_tool wasm-pack --version "$WASM_PACK_VERSION"
 fi
 
 # wasm-pack uses a wasm-bindgen on PATH only if its version matches Cargo.lock exactly.
 bindgen_version=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 if ! wasm-bindgen --version 2>/dev/null | grep -qF "$bindgen_version"; then
   say "installing wasm-bindgen-cli $bindgen_version (compiles for about 3 minutes)"
-  cargo install wasm-bindgen-cli --version "$bindgen_version" --locked
+  install_tool wasm-bindgen-cli --version "$bindgen_version"
 fi
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
