@@ -16,7 +16,7 @@ use lazynet::{Config, Trainer};
 
 const DATA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/www/data");
 /// The pad's stroke width as a fraction of its side, as `www/draw.js` draws it.
-const PAD_STROKE_FRACTION: f32 = 1.0 / 20.0;
+const PAD_STROKE_FRACTION: f32 = 1.0 / 24.0;
 /// Rendered stroke widths vary by this factor either way around the pad's, as a pen's
 /// pressure and speed vary a canvas line's look.
 const STROKE_SPREAD: f32 = 1.25;
