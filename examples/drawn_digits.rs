@@ -1,8 +1,8 @@
-//! Measures how well drawn digits are read: renders each held-out digit as a person might draw
-//! it on the page's pad — anywhere, at any size from a quarter of the pad to all of it, with
-//! the pad's stroke width — and classifies it through `predict_image`, the code the page's
-//! `predictImage` runs. Prints the accuracy on those renderings beside the accuracy on the same
-//! digits given directly, for several seeds.
+//! Measures how well drawn digits are read. Each held-out digit is rendered as a person might
+//! draw it on the page's pad: anywhere, at any size from a quarter of the pad to all of it, with
+//! the pad's pen width. The rendering is classified through `predict_image`, the code the
+//! page's `predictImage` runs. Prints the accuracy on those renderings beside the accuracy on
+//! the same digits given directly, for several seeds.
 //!
 //! Run from the repository root:
 //! `cargo run --release --example drawn_digits -- [seeds] [pad side in pixels] [augment]`

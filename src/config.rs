@@ -21,7 +21,7 @@ pub const MIN_INPUT_SIZE: usize = 4;
 /// Largest image side the network may see: MNIST's own 28.
 pub const MAX_INPUT_SIZE: usize = 28;
 
-/// How the learning rate changes over training.
+/// Learning-rate schedule over the configured epochs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Schedule {
     /// Linear warm-up over the first half epoch, then a cosine decay to 1 % of the learning
@@ -136,6 +136,13 @@ impl Config {
             return Err(Error::new(format!(
                 "hidden: width {width} is out of range; expected 1 to {MAX_WIDTH}"
             )));
+        }
+        if let Initializer::Normal { std } = self.initializer {
+            if !(std.is_finite() && std >= 0.0) {
+                return Err(Error::new(format!(
+                    "initializer: normal standard deviation {std} is out of range; expected a finite number of at least 0, such as 1"
+                )));
+            }
         }
         if let Some(rate) = self.learning_rate {
             if !(rate.is_finite() && rate > 0.0 && rate <= MAX_LEARNING_RATE) {

@@ -2,6 +2,7 @@
 //! natively or in a web page through WebAssembly.
 
 pub mod augment;
+pub mod checkpoint;
 pub mod config;
 pub mod data;
 pub mod error;

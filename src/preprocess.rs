@@ -94,15 +94,19 @@ fn resample_axis(
             let start = t as f32 * scale;
             let end = (t + 1) as f32 * scale;
             let mut sum = 0.0;
+            let mut covered = 0.0;
             let first = start.floor() as usize;
             let last = (end.ceil() as usize).min(source_len);
             for s in first..last {
                 let overlap = end.min((s + 1) as f32) - start.max(s as f32);
                 if overlap > 0.0 {
                     sum += overlap * source[at(line, s)];
+                    covered += overlap;
                 }
             }
-            output[line * target_len + t] = sum / scale;
+            // Dividing by the overlaps as summed, not by `scale`, keeps each mean within the
+            // range of its source values despite rounding, so values in [0, 1] stay in [0, 1].
+            output[line * target_len + t] = if covered > 0.0 { sum / covered } else { 0.0 };
         }
     }
     output

@@ -3,6 +3,7 @@
 use ndarray::{Array2, Axis};
 
 use crate::augment::Distortions;
+use crate::checkpoint;
 pub use crate::config::{
     Config, Schedule, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_INPUT_SIZE,
     MAX_LEARNING_RATE, MAX_WEIGHT_DECAY, MAX_WIDTH, MIN_INPUT_SIZE,
@@ -156,6 +157,7 @@ impl Trainer {
     /// goes back to its weights from before the call, so training can go on in a new Trainer with a
     /// lower learning rate.
     pub fn train_steps(&mut self, steps: u32) -> Result<StepMetrics> {
+        let total_steps = self.schedule_steps().unwrap_or(0);
         let Some((data, batches)) = self.train.as_mut() else {
             return Err(Error::new(
                 "trainSteps: no training data; call loadTrainingData first",
@@ -171,7 +173,6 @@ impl Trainer {
 
         let steps_per_epoch = data.len().div_ceil(self.config.batch_size) as u64;
         let warmup_steps = steps_per_epoch.div_ceil(2);
-        let total_steps = steps_per_epoch * u64::from(self.config.epochs);
         let side = data.rows();
 
         let mut loss_sum = 0.0f64;
@@ -318,7 +319,44 @@ impl Trainer {
             .unwrap_or(self.config.input_size * self.config.input_size)
     }
 
+    /// Returns the steps of the learning-rate schedule, `epochs` times the steps of an epoch
+    /// (whose last batch may be smaller), or `None` before training data is loaded.
+    pub fn schedule_steps(&self) -> Option<u64> {
+        let data = self.training_data()?;
+        let steps_per_epoch = data.len().div_ceil(self.config.batch_size) as u64;
+        Some(steps_per_epoch * u64::from(self.config.epochs))
+    }
+
     pub fn summary(&self) -> Vec<LayerSummary> {
         self.model.summary()
+    }
+
+    /// Returns the bytes of a model file with the config, the step count and every weight, in
+    /// the format described in [`crate::checkpoint`]. The data and the optimizer state are not
+    /// saved.
+    pub fn save_model(&self) -> Result<Vec<u8>> {
+        checkpoint::encode(&self.config, self.step, &self.model)
+    }
+
+    /// Creates a trainer from a model file written by [`Trainer::save_model`]: the same config,
+    /// step count and weights, and no data. The file is checked completely first, and any
+    /// problem is returned as an error that names it.
+    ///
+    /// The loaded trainer predicts exactly as the saved one did. Training goes on after
+    /// `set_training_data`, but not exactly as if it had never stopped. The optimizer state
+    /// starts fresh (Adam's moments and SGD's velocity at zero), and shuffling and distortions
+    /// start again from the seed. The learning-rate schedule continues from the saved step,
+    /// while [`StepMetrics::epoch`] counts epochs of the newly loaded data from 0.
+    pub fn load_model(bytes: &[u8]) -> Result<Self> {
+        let saved = checkpoint::decode(bytes)?;
+        let mut trainer = Self::new(saved.config)?;
+        trainer.step = saved.step;
+        checkpoint::restore_weights(&mut trainer.model, saved.layers)?;
+        if let Some(width) = trainer.model.input_width() {
+            // Only a batch sets the width of a ReLU layer. One blank image sets them, so that
+            // the summary matches the saved model's.
+            trainer.model.forward(&Array2::zeros((1, width)))?;
+        }
+        Ok(trainer)
     }
 }

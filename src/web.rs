@@ -220,6 +220,12 @@ fn object(entries: &[(&str, JsValue)]) -> Result<JsValue, JsError> {
     Ok(result.into())
 }
 
+/// Returns the shortest decimal that reads back as `value`, so 0.001 stays 0.001 in JavaScript
+/// rather than 0.0010000000474974513.
+fn round_trip(value: f32) -> f64 {
+    value.to_string().parse().unwrap_or(f64::from(value))
+}
+
 fn optional_width(width: Option<usize>) -> JsValue {
     width.map_or(JsValue::NULL, |w| JsValue::from(w as u32))
 }
@@ -427,12 +433,66 @@ impl Trainer {
         self.core.config().seed as f64
     }
 
+    /// Returns the steps of the learning-rate schedule, or `undefined` before training data is
+    /// loaded.
+    #[wasm_bindgen(getter, js_name = scheduleSteps)]
+    pub fn schedule_steps(&self) -> Option<f64> {
+        self.core.schedule_steps().map(|steps| steps as f64)
+    }
+
+    /// Returns the whole config in use, defaults filled in, in the constructor's field names.
+    #[wasm_bindgen(getter)]
+    pub fn config(&self) -> Result<JsValue, JsError> {
+        let config = self.core.config();
+        let hidden: Array = config
+            .hidden
+            .iter()
+            .map(|&w| JsValue::from(w as u32))
+            .collect();
+        object(&[
+            ("hidden", hidden.into()),
+            ("initializer", JsValue::from_str(config.initializer.name())),
+            ("optimizer", JsValue::from_str(config.optimizer.name())),
+            ("learningRate", JsValue::from(self.learning_rate())),
+            ("momentum", JsValue::from(round_trip(config.momentum))),
+            ("batchSize", JsValue::from(config.batch_size as u32)),
+            ("seed", JsValue::from(config.seed as f64)),
+            ("augment", JsValue::from(config.augment)),
+            ("epochs", JsValue::from(config.epochs)),
+            ("schedule", JsValue::from_str(config.schedule.name())),
+            (
+                "weightDecay",
+                JsValue::from(round_trip(config.weight_decay)),
+            ),
+            ("inputSize", JsValue::from(config.input_size as u32)),
+        ])
+    }
+
     /// Returns the learning rate in use.
     #[wasm_bindgen(getter, js_name = learningRate)]
     pub fn learning_rate(&self) -> f64 {
-        // The shortest decimal that round-trips the f32, so 0.001 reads as 0.001 in JavaScript.
-        let rate = self.core.config().learning_rate();
-        rate.to_string().parse().unwrap_or(f64::from(rate))
+        round_trip(self.core.config().learning_rate())
+    }
+
+    /// Returns a model file: the config, the step count and every weight, without the data or
+    /// the optimizer state. `Trainer.loadModel` reads it back.
+    #[wasm_bindgen(js_name = saveModel)]
+    pub fn save_model(&self) -> Result<Uint8Array, JsError> {
+        let file = self.core.save_model().map_err(js_error)?;
+        Ok(Uint8Array::from(file.as_slice()))
+    }
+
+    /// Creates a trainer from a model file written by `saveModel` (a `Uint8Array` or an
+    /// `ArrayBuffer`), with that config, step count and weights, and no data. Training can go
+    /// on after `loadTrainingData`, with the optimizer state starting fresh.
+    #[wasm_bindgen(js_name = loadModel)]
+    pub fn load_model(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] file: JsValue,
+    ) -> Result<Trainer, JsError> {
+        install_panic_hook();
+        let file = bytes(&file, "loadModel")?;
+        let core = crate::Trainer::load_model(&file).map_err(js_error)?;
+        Ok(Trainer { core })
     }
 }
 

@@ -92,7 +92,7 @@ fn load_returns_counts_and_size() {
 
 #[wasm_bindgen_test]
 fn training_round_trip() {
-    let mut trainer = loaded_trainer(r#"{"seed": 1, "hidden": [64]}"#);
+    let mut trainer = loaded_trainer(r#"{"seed": 1, "hidden": [64], "augment": false}"#);
 
     let metrics = trainer.train_steps(JsValue::from(140)).expect("training");
     assert_eq!(number(&metrics, "step"), 140.0);
@@ -315,4 +315,62 @@ fn input_size_shrinks_first_layer() {
         .train_steps(JsValue::from(1))
         .expect("one more step");
     assert!(number(&metrics, "learningRate") > 0.0);
+}
+
+/// Returns the first `k` bundled test digits as pixel values in [0, 1].
+fn test_digits(k: usize) -> Vec<f32> {
+    let data = lazynet::data::Dataset::from_idx(TEST_IMAGES, TEST_LABELS).expect("test data");
+    data.images().iter().take(k * 784).copied().collect()
+}
+
+#[wasm_bindgen_test]
+fn model_file_round_trip() {
+    let mut trainer = loaded_trainer(r#"{"seed": 8, "hidden": [32]}"#);
+    trainer.train_steps(JsValue::from(5)).expect("five steps");
+    let file = trainer.save_model().expect("saveModel");
+    assert_eq!(file.to_vec()[..8], *b"LAZYNET\0");
+
+    let pixels = floats(&test_digits(20));
+    let expected = trainer.predict(pixels.clone()).expect("predict").to_vec();
+    let summary = js_sys::JSON::stringify(&trainer.summary().expect("summary")).expect("JSON");
+
+    let as_buffer: JsValue = file.buffer().into();
+    for (kind, file) in [("Uint8Array", file.into()), ("ArrayBuffer", as_buffer)] {
+        let mut loaded = Trainer::load_model(file).unwrap_or_else(|e| {
+            panic!("loadModel({kind}) failed: {}", error_message(e));
+        });
+        let actual = loaded.predict(pixels.clone()).expect("predict").to_vec();
+        let same = actual
+            .iter()
+            .zip(&expected)
+            .all(|(a, b)| a.to_bits() == b.to_bits());
+        assert!(same, "predictions differ after loadModel({kind})");
+        assert_eq!(
+            js_sys::JSON::stringify(&loaded.summary().expect("summary")).expect("JSON"),
+            summary
+        );
+        assert_eq!(loaded.seed(), 8.0);
+    }
+}
+
+#[wasm_bindgen_test]
+fn load_model_rejects_bad_input() {
+    let error = Trainer::load_model(bytes(TEST_LABELS))
+        .err()
+        .expect("an IDX file is rejected");
+    assert!(error_message(error).contains("not a lazynet model file"));
+
+    let error = Trainer::load_model(JsValue::from_str("model"))
+        .err()
+        .expect("a string is rejected");
+    assert!(error_message(error).contains("loadModel: invalid value \"model\""));
+
+    let mut trainer = loaded_trainer(r#"{"seed": 9, "hidden": [8]}"#);
+    trainer.train_steps(JsValue::from(1)).expect("one step");
+    let mut file = trainer.save_model().expect("saveModel").to_vec();
+    file.truncate(file.len() - 1);
+    let error = Trainer::load_model(bytes(&file))
+        .err()
+        .expect("a truncated file is rejected");
+    assert!(error_message(error).contains("truncated"));
 }
