@@ -32,11 +32,34 @@ function lossRange(_, __, max) {
   return [0, Number.isFinite(max) && max > 0 ? max * 1.05 : 1];
 }
 
+// Loss tick label in at most about five characters, so a loss in the millions does not run
+// into the axis title: 0.25, 12.5, 250, 4.5K, 125K, then 2e6 or 2.5e6.
+const compactNumber = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 3 });
+function formatLossTick(value) {
+  const magnitude = Math.abs(value);
+  if (magnitude < 1000) {
+    return String(Number(value.toPrecision(3)));
+  }
+  if (magnitude < 1e6) {
+    return compactNumber.format(value);
+  }
+  return value.toExponential(1).replace('.0e', 'e').replace('e+', 'e');
+}
+
 class Curves {
   constructor(container, { yLabel, yRange, tickFormat }) {
     this.container = container;
+    this.options = { yLabel, yRange, tickFormat };
     this.data = [[], [], []];
-    this.plot = new uPlot(
+    this.plot = this.createPlot();
+    new ResizeObserver(() => this.plot.setSize({ width: this.width(), height: CHART_HEIGHT })).observe(
+      container,
+    );
+  }
+
+  createPlot() {
+    const { yLabel, yRange, tickFormat } = this.options;
+    const plot = new uPlot(
       {
         width: this.width(),
         height: CHART_HEIGHT,
@@ -57,11 +80,12 @@ class Curves {
         legend: { live: false },
       },
       this.data,
-      container,
+      this.container,
     );
-    new ResizeObserver(() => this.plot.setSize({ width: this.width(), height: CHART_HEIGHT })).observe(
-      container,
-    );
+    // Without data uPlot leaves the x scale unset and draws no x axis. Epochs 0 to 1 show
+    // an empty axis until the first points arrive.
+    plot.setScale('x', { min: 0, max: 1 });
+    return plot;
   }
 
   width() {
@@ -74,8 +98,11 @@ class Curves {
     this.data[2].push(heldOut);
   }
 
+  // Starts a new plot, because uPlot keeps the last x range when given empty data.
   clear() {
     this.data = [[], [], []];
+    this.plot.destroy();
+    this.plot = this.createPlot();
   }
 
   render() {
@@ -91,7 +118,7 @@ export function createCharts(lossContainer, accuracyContainer) {
   const loss = new Curves(lossContainer, {
     yLabel: 'cross-entropy loss',
     yRange: lossRange,
-    tickFormat: (value) => String(Number(value.toFixed(2))),
+    tickFormat: formatLossTick,
   });
   const accuracy = new Curves(accuracyContainer, {
     yLabel: 'accuracy (%)',

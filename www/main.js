@@ -5,13 +5,19 @@ import { createCharts } from './chart.js';
 import { createDrawingPad } from './draw.js';
 import { createPredictionView } from './prediction.js';
 import { Reply, Request } from './protocol.js';
-import { readSettings } from './settings.js';
+import {
+  DEFAULT_LEARNING_RATES,
+  TRAINER_DEFAULTS,
+  clearSettingsError,
+  readSettings,
+  showSettingsError,
+} from './settings.js';
 import { renderSummary } from './summary.js';
 
-// Batch size the Trainer uses when the settings leave it empty.
-const DEFAULT_BATCH_SIZE = 64;
 // Weight of the newest measurement in the smoothed samples-per-second figure.
 const RATE_SMOOTHING = 0.2;
+// Held-out accuracy from which the figure is shown in green.
+const GOOD_ACCURACY = 0.95;
 
 const integer = new Intl.NumberFormat('en-US');
 
@@ -19,11 +25,13 @@ const elements = {
   trainToggle: document.getElementById('train-toggle'),
   reset: document.getElementById('reset'),
   settings: document.getElementById('settings'),
+  settingsError: document.getElementById('settings-error'),
   status: document.getElementById('status'),
   error: document.getElementById('error'),
   step: document.getElementById('stat-step'),
   epoch: document.getElementById('stat-epoch'),
   rate: document.getElementById('stat-rate'),
+  learningRate: document.getElementById('stat-learning-rate'),
   loss: document.getElementById('stat-loss'),
   accuracy: document.getElementById('stat-accuracy'),
   summaryBody: document.getElementById('summary-body'),
@@ -41,10 +49,16 @@ const state = {
   // The worker did not start, so no command can reach a Trainer.
   workerFailed: false,
   running: false,
-  batchSize: DEFAULT_BATCH_SIZE,
+  batchSize: TRAINER_DEFAULTS.batchSize,
+  // Length of the learning-rate schedule in epochs. Training pauses at its end.
+  epochs: TRAINER_DEFAULTS.epochs,
   // Settings sent with the pending Reset.
   requestedConfig: {},
   step: 0,
+  // Latest held-out accuracy as a fraction, or null before the first evaluation.
+  heldOutAccuracy: null,
+  // Training has reached the end of the schedule at least once.
+  scheduleFinished: false,
   // Step and time of the last progress message, for the samples-per-second figure.
   lastProgress: null,
   samplesPerSecond: null,
@@ -60,6 +74,7 @@ const predictionView = createPredictionView({
   list: document.getElementById('probabilities'),
   digit: document.getElementById('predicted-digit'),
   preview: document.getElementById('preview'),
+  caption: document.getElementById('preview-caption'),
 });
 
 // Predictions are requested at most once per animation frame while drawing.
@@ -97,11 +112,22 @@ elements.settings.addEventListener('submit', (event) => {
 
 elements.clear.addEventListener('click', () => pad.clear());
 
+// The learning-rate field's placeholder shows the default of the chosen optimizer.
+elements.settings.elements.optimizer.addEventListener('change', (event) => {
+  const rate = DEFAULT_LEARNING_RATES[event.target.value];
+  elements.settings.elements.learningRate.placeholder = rate === undefined ? 'default' : String(rate);
+});
+
 function requestReset() {
   if (state.resetting || state.workerFailed) {
     return;
   }
-  const config = readSettings(elements.settings);
+  clearSettingsError(elements.settings, elements.settingsError);
+  const { config, invalid } = readSettings(elements.settings);
+  if (invalid) {
+    showInvalidSettings(invalid.message, state.ready);
+    return;
+  }
   state.requestedConfig = config;
   state.resetting = true;
   hideError();
@@ -127,7 +153,9 @@ function requestPrediction() {
     predictionView.showEmpty(revision);
     return;
   }
-  if (!state.ready) {
+  // While a Reset is pending, a drawing would reach the new model and fix its input width
+  // before its first batch. The pad is cleared when the new model is ready.
+  if (!state.ready || state.resetting) {
     return;
   }
   const image = pad.imageData();
@@ -143,6 +171,9 @@ function handleReply(message) {
   switch (message.type) {
     case Reply.READY:
       handleReady(message);
+      break;
+    case Reply.RESET_FAILED:
+      handleResetFailed(message);
       break;
     case Reply.TRAINING:
       handleTraining(message);
@@ -169,42 +200,86 @@ function handleReply(message) {
   }
 }
 
-function handleReady({ trainCount, testCount, rows, cols, learningRate, seed }) {
+function handleReady({ trainCount, testCount, rows, cols, learningRate, seed, epochs, inputSize }) {
   const replacedModel = state.ready;
   state.ready = true;
   state.resetting = false;
-  state.batchSize = state.requestedConfig.batchSize ?? DEFAULT_BATCH_SIZE;
+  state.batchSize = state.requestedConfig.batchSize ?? TRAINER_DEFAULTS.batchSize;
+  state.epochs = epochs;
   state.step = 0;
   state.lastProgress = null;
   state.samplesPerSecond = null;
+  state.heldOutAccuracy = null;
+  state.scheduleFinished = false;
 
   charts.clear();
-  showProgress({ step: 0, epoch: 0, loss: null });
+  showProgress({ step: 0, epoch: 0, loss: null, learningRate: null });
   showHeldOutAccuracy(null);
   showTrained(false);
+  predictionView.setInputSize(inputSize);
   updateControls();
   if (state.requestedConfig.learningRate === undefined) {
     elements.settings.elements.learningRate.placeholder = formatLearningRate(learningRate);
   }
+  const resized = inputSize === rows && inputSize === cols ? '' : `, shown to the network at ${inputSize} × ${inputSize}`;
   setStatus(
     `Loaded ${integer.format(trainCount)} training and ${integer.format(testCount)} held-out ` +
-      `images of ${rows} × ${cols} pixels. ${describeRun(learningRate, seed)} Press Train to start.`,
+      `images of ${rows} × ${cols} pixels${resized}. ${describeRun(learningRate, seed)} Press Train to start.`,
   );
   // A Reset starts over, pad included. Predicting the old drawing would also fix the new
   // model's input width before its first batch. A drawing made while the page loaded stays
   // and gets its first prediction.
   if (replacedModel) {
     pad.clear();
+    // Replies for drawings sent to the old model are stale.
+    state.shownRevision = pad.revision;
+    predictionView.showEmpty(pad.revision);
   } else {
     requestPrediction();
   }
 }
 
-function handleTraining({ running }) {
+function handleResetFailed({ message, modelKept }) {
+  state.resetting = false;
+  updateControls();
+  showInvalidSettings(message, modelKept);
+  // Drawings made while the Reset was pending got no prediction.
+  if (pad.hasInk()) {
+    requestPrediction();
+  }
+}
+
+// Shows a rejected setting next to the settings form, and a summary in the status line.
+function showInvalidSettings(message, modelKept) {
+  const kept = modelKept ? ' The current model is kept.' : '';
+  setStatus(`Reset failed because a setting is invalid.${kept}`);
+  showSettingsError(elements.settings, elements.settingsError, `${message.replace(/\.$/, '')}.${kept}`);
+}
+
+function handleTraining({ running, scheduleFinished }) {
   state.running = running;
   state.lastProgress = null;
+  if (!running) {
+    // No rate is measured while paused, so the last one would mislead.
+    state.samplesPerSecond = null;
+    elements.rate.textContent = '–';
+  }
   updateControls();
-  setStatus(running ? 'Training…' : `Paused at step ${integer.format(state.step)}.`);
+  if (running) {
+    setStatus(
+      state.scheduleFinished ? 'Training past the end of the schedule, at its final learning rate…' : 'Training…',
+    );
+  } else if (scheduleFinished) {
+    state.scheduleFinished = true;
+    const accuracy =
+      state.heldOutAccuracy === null ? '' : `: held-out accuracy ${formatPercent(state.heldOutAccuracy)}`;
+    setStatus(
+      `Finished the ${integer.format(state.epochs)}-epoch schedule${accuracy}. ` +
+        'Press Train to continue at the final learning rate, or Reset to start over.',
+    );
+  } else {
+    setStatus(`Paused at step ${integer.format(state.step)}.`);
+  }
 }
 
 function handleProgress(progress) {
@@ -226,6 +301,7 @@ function handleProgress(progress) {
 }
 
 function handleEvaluation(evaluation) {
+  state.heldOutAccuracy = evaluation.accuracy;
   showHeldOutAccuracy(evaluation.accuracy);
   charts.addEvaluation(evaluation);
   // The model changed since the last prediction of the drawing on the pad.
@@ -256,22 +332,29 @@ function updateControls() {
   elements.reset.disabled = state.resetting || state.workerFailed;
 }
 
-function showProgress({ step, epoch, loss }) {
+function showProgress({ step, epoch, loss, learningRate }) {
   elements.step.textContent = integer.format(step);
-  elements.epoch.textContent = epoch.toFixed(2);
+  elements.epoch.textContent = `${epoch.toFixed(2)} / ${integer.format(state.epochs)}`;
   elements.loss.textContent = loss == null ? '–' : loss.toFixed(3);
   elements.rate.textContent =
     state.samplesPerSecond === null ? '–' : integer.format(Math.round(state.samplesPerSecond));
+  elements.learningRate.textContent = learningRate == null ? '–' : formatLearningRate(learningRate, 3);
 }
 
 function showHeldOutAccuracy(accuracy) {
   if (accuracy == null) {
     elements.accuracy.textContent = '–';
     delete elements.accuracy.dataset.accuracy;
+    delete elements.accuracy.dataset.good;
   } else {
-    elements.accuracy.textContent = `${(accuracy * 100).toFixed(1)} %`;
+    elements.accuracy.textContent = formatPercent(accuracy);
     elements.accuracy.dataset.accuracy = String(accuracy);
+    elements.accuracy.dataset.good = String(accuracy >= GOOD_ACCURACY);
   }
+}
+
+function formatPercent(fraction) {
+  return `${(fraction * 100).toFixed(1)} %`;
 }
 
 function showTrained(trained) {
@@ -292,8 +375,8 @@ function describeRun(learningRate, seed) {
 
 // The Trainer stores the learning rate as f32. Six significant digits print 0.001 rather
 // than 0.0010000000474974513.
-function formatLearningRate(learningRate) {
-  return String(Number(learningRate.toPrecision(6)));
+function formatLearningRate(learningRate, significantDigits = 6) {
+  return String(Number(learningRate.toPrecision(significantDigits)));
 }
 
 function setStatus(text) {

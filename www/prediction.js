@@ -1,15 +1,14 @@
-// Shows one prediction: ten probability bars, the predicted digit, and the 28 × 28 image
-// the network received.
+// Shows one prediction: ten probability bars, the predicted digit, and the image the network
+// received, inputSize × inputSize pixels.
 
 const DIGITS = 10;
-const INPUT_SIDE = 28;
 
 /**
  * Builds the bars inside `list` (an <ol>) and returns functions that show a prediction or
- * an empty pad. The `digit` element shows the most likely digit, and `preview` is a 28 × 28
- * canvas.
+ * an empty pad. The `digit` element shows the most likely digit. `preview` is a canvas with
+ * one backing pixel per network input, scaled up by CSS, and `caption` names its size.
  */
-export function createPredictionView({ list, digit, preview }) {
+export function createPredictionView({ list, digit, preview, caption }) {
   const rows = [];
   for (let d = 0; d < DIGITS; d += 1) {
     const item = document.createElement('li');
@@ -29,12 +28,29 @@ export function createPredictionView({ list, digit, preview }) {
   }
 
   const previewContext = preview.getContext('2d');
-  const previewPixels = previewContext.createImageData(INPUT_SIDE, INPUT_SIDE);
+  let previewPixels = null;
+
+  // Sizes the preview for `side` × `side` network inputs.
+  function setInputSize(side) {
+    if (previewPixels && previewPixels.width === side) {
+      return;
+    }
+    preview.width = side;
+    preview.height = side;
+    preview.dataset.inputSize = String(side);
+    preview.setAttribute('aria-label', `The ${side} by ${side} pixel image the network receives`);
+    caption.textContent = `What the network sees (${side} × ${side})`;
+    previewPixels = previewContext.createImageData(side, side);
+  }
 
   // Draws the network input like the pad: 0 (background) as white, 1 (ink) as black.
   function drawPreview(input) {
+    if (input) {
+      // The Trainer returns inputSize² values, so the side follows from the length.
+      setInputSize(Math.round(Math.sqrt(input.length)));
+    }
     const pixels = previewPixels.data;
-    for (let i = 0; i < INPUT_SIDE * INPUT_SIDE; i += 1) {
+    for (let i = 0; i < previewPixels.width * previewPixels.height; i += 1) {
       const gray = Math.round(255 * (1 - (input ? input[i] : 0)));
       pixels[4 * i] = gray;
       pixels[4 * i + 1] = gray;
@@ -75,6 +91,7 @@ export function createPredictionView({ list, digit, preview }) {
     drawPreview(null);
   }
 
+  setInputSize(preview.width);
   showEmpty(0);
-  return { show, showEmpty };
+  return { show, showEmpty, setInputSize };
 }

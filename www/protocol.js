@@ -4,10 +4,11 @@
 /** Messages the page sends to the worker. */
 export const Request = Object.freeze({
   // { config }: build a new Trainer from `config` (the object the Trainer constructor takes)
-  // and load the bundled data into it. The worker replies with `ready`, or with `error` and
-  // keeps the previous Trainer if `config` is invalid.
+  // and load the bundled data into it. The worker replies with `ready`, or with
+  // `resetFailed` and keeps the previous Trainer if `config` is invalid.
   RESET: 'reset',
-  // {}: train in short slices until `pause`.
+  // {}: train in short slices until `pause`, an error or the end of the learning-rate
+  // schedule. After that end, `train` continues at the final learning rate.
   TRAIN: 'train',
   // {}: stop after the current slice and evaluate on the held-out split.
   PAUSE: 'pause',
@@ -19,19 +20,28 @@ export const Request = Object.freeze({
 
 /** Messages the worker sends to the page. */
 export const Reply = Object.freeze({
-  // { trainCount, testCount, rows, cols, learningRate, seed }: a new Trainer is ready and
-  // untrained. `learningRate` and `seed` are the values in use, defaults included.
+  // { trainCount, testCount, rows, cols, learningRate, seed, epochs, inputSize }: a new
+  // Trainer is ready and untrained. `learningRate` (the peak of the schedule), `seed`,
+  // `epochs` (the schedule's length) and `inputSize` are the values in use, defaults included.
   READY: 'ready',
-  // { running }: training started or stopped. The worker also stops by itself on an error.
+  // { message, modelKept }: the Trainer rejected the config of a `reset`. `message` is the
+  // Trainer's error, which starts with the config field's name ("batchSize: invalid value
+  // 0; …"). `modelKept` is true when a previous Trainer stays in use.
+  RESET_FAILED: 'resetFailed',
+  // { running, scheduleFinished }: training started or stopped. The worker also stops by
+  // itself on an error and at the end of the schedule, where `scheduleFinished` is true and
+  // an `evaluation` has just been sent.
   TRAINING: 'training',
-  // { step, epoch, loss, accuracy }: means over the mini-batches of the last slice.
+  // { step, epoch, loss, accuracy, learningRate }: loss and accuracy are means over the
+  // mini-batches of the last slice, and learningRate is the scheduled rate of its last step.
   PROGRESS: 'progress',
   // { step, epoch, loss, accuracy }: results on the held-out split.
   EVALUATION: 'evaluation',
   // { layers: [{ name, inputs, outputs, params }] }: sent when the model summary changes.
   SUMMARY: 'summary',
   // { id, probabilities, input } for a drawing, or { id, probabilities: null, input: null }
-  // for an empty pad. `probabilities` has 10 values and `input` the 28 × 28 network input.
+  // for an empty pad. `probabilities` has 10 values and `input` the inputSize × inputSize
+  // network input.
   PREDICTION: 'prediction',
   // { message }: a failure the user should see, worded for the user.
   ERROR: 'error',

@@ -1,6 +1,7 @@
 // Static file server for the page tests and for trying the page by hand. It serves one
 // directory (the repository root by default) on 127.0.0.1, with the MIME types that module
-// scripts and WebAssembly streaming compilation require.
+// scripts and WebAssembly streaming compilation require. `/` redirects to the page at
+// `/www/`, and paths with a segment starting with a dot (`/.git/`) are not served.
 //
 //   node tests/e2e/server.mjs [--port 8000] [--root DIR]
 //
@@ -31,6 +32,8 @@ const MIME_TYPES = {
   '.wasm': 'application/wasm',
 };
 const DEFAULT_MIME_TYPE = 'application/octet-stream';
+/** Path of the page under the served root. */
+export const PAGE_PATH = '/www/';
 
 /**
  * Starts serving `root` on `host`:`port` and resolves to { url, close }, where `url` is the
@@ -49,6 +52,7 @@ export async function startServer({ root = REPOSITORY_ROOT, host = '127.0.0.1', 
     });
   });
 
+  // Rejects with the listen error, such as EADDRINUSE for a port in use.
   await new Promise((resolveListen, rejectListen) => {
     server.once('error', rejectListen);
     server.listen(port, host, resolveListen);
@@ -73,11 +77,23 @@ async function serveFile(base, request, response) {
   }
 
   const { pathname } = new URL(request.url, 'http://localhost');
+  // The page is in www/, and the repository root has no index.html.
+  if (pathname === '/') {
+    response.writeHead(302, { Location: PAGE_PATH });
+    response.end();
+    return;
+  }
+
   let relativePath;
   try {
     relativePath = decodeURIComponent(pathname);
   } catch {
     sendText(response, 400, 'Bad request: invalid percent-encoding in the path\n');
+    return;
+  }
+  // Dot directories and files (.git, .cargo, .github) are repository internals, not site files.
+  if (relativePath.split('/').some((segment) => segment.startsWith('.'))) {
+    sendText(response, 404, `Not found: ${pathname}\n`);
     return;
   }
 
@@ -151,7 +167,21 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
     console.error(`Invalid --port "${values.port}": expected a whole number from 0 to 65535.`);
     process.exit(2);
   }
-  const { url } = await startServer({ root: values.root, port });
-  console.log(`Serving ${resolve(values.root)} at ${url}`);
-  console.log(`Page: ${url}www/`);
+  let server;
+  try {
+    server = await startServer({ root: values.root, port });
+  } catch (error) {
+    if (error.code === 'EADDRINUSE') {
+      console.error(
+        `Port ${port} on 127.0.0.1 is already in use. Stop what uses it or choose another port, ` +
+          `such as --port ${port + 1} (bash scripts/serve.sh ${port + 1}).`,
+      );
+    } else if (error.code === 'EACCES') {
+      console.error(`Not allowed to listen on port ${port}. Pass a port from 1024 to 65535, such as --port 8000.`);
+    } else {
+      console.error(`Failed to start the server on 127.0.0.1:${port}: ${error.message}`);
+    }
+    process.exit(1);
+  }
+  console.log(`${server.url.replace(/\/$/, '')}${PAGE_PATH}`);
 }
