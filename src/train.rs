@@ -16,6 +16,10 @@ use crate::optim::Optimizer;
 use crate::preprocess;
 use crate::rng::{Rng, Stream};
 
+/// Mean cross-entropy above which training counts as diverged, in nats. The model then gives
+/// the right class a probability below e^-1000 on average: no run comes back from there, and
+/// within a few more steps the logits overflow, while the weights are still finite but useless.
+const DIVERGED_LOSS: f32 = 1000.0;
 /// Samples evaluated per forward pass, which bounds the memory `evaluate` needs.
 const EVALUATION_CHUNK: usize = 1000;
 
@@ -153,9 +157,9 @@ impl Trainer {
     /// Runs `steps` mini-batches of forward, backward and update, and returns their mean
     /// metrics.
     ///
-    /// If the loss or any parameter stops being finite, the call returns an error and the model
-    /// goes back to its weights from before the call, so training can go on in a new Trainer with a
-    /// lower learning rate.
+    /// If the loss passes `DIVERGED_LOSS` or stops being finite, or any parameter stops being
+    /// finite, the call returns an error and the model goes back to its weights from before the
+    /// call. Those still predict, and training can go on in a new Trainer with a lower rate.
     pub fn train_steps(&mut self, steps: u32) -> Result<StepMetrics> {
         let total_steps = self.schedule_steps().unwrap_or(0);
         let Some((data, batches)) = self.train.as_mut() else {
@@ -202,7 +206,7 @@ impl Trainer {
 
             let logits = self.model.forward_view(self.batch.view())?;
             let result = softmax_cross_entropy(&logits, &self.batch_labels)?;
-            if !result.loss.is_finite() {
+            if !result.loss.is_finite() || result.loss > DIVERGED_LOSS {
                 diverged = Some(format!("the loss became {}", result.loss));
                 break;
             }

@@ -479,6 +479,13 @@ fn huge_learning_rate_diverges() {
         model.is_finite(),
         "parameters are not finite after: {error}"
     );
+    // The rolled-back weights still give usable predictions, not merely finite weights.
+    let digit = common::test_set().images().row(0).to_vec();
+    let probabilities = trainer.predict(&digit).unwrap();
+    assert!(
+        probabilities.iter().all(|p| p.is_finite()),
+        "{probabilities:?}"
+    );
 }
 
 #[test]

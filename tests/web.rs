@@ -374,3 +374,29 @@ fn load_model_rejects_bad_input() {
         .expect("a truncated file is rejected");
     assert!(error_message(error).contains("truncated"));
 }
+
+#[wasm_bindgen_test]
+fn divergence_rolls_back_and_recovers() {
+    // SGD at the largest allowed rate with heavy momentum overflows within a few dozen steps.
+    let mut trainer = loaded_trainer(
+        r#"{"seed": 0, "optimizer": "sgd", "learningRate": 10, "momentum": 0.9,
+            "hidden": [32, 32, 32, 32], "schedule": "constant", "augment": false}"#,
+    );
+    let error = (0..50)
+        .find_map(|_| trainer.train_steps(JsValue::from(1)).err())
+        .expect("SGD at rate 10 diverges within 50 steps");
+    let message = error_message(error);
+    assert!(message.contains("diverged"), "{message}");
+    assert!(message.contains("learning rate"), "{message}");
+
+    let probabilities = trainer
+        .predict(floats(&[0.5; 784]))
+        .expect("predict after divergence")
+        .to_vec();
+    assert!(
+        probabilities.iter().all(|p| p.is_finite()),
+        "{probabilities:?}"
+    );
+    let evaluation = trainer.evaluate().expect("evaluate after divergence");
+    assert!(number(&evaluation, "loss").is_finite());
+}
