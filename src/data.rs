@@ -20,6 +20,10 @@ pub const IMAGES_MAGIC: u32 = 0x0000_0803;
 pub const LABELS_MAGIC: u32 = 0x0000_0801;
 /// Largest decompressed size accepted: the full MNIST training images (47 MB) fit with room.
 pub const MAX_DECOMPRESSED_BYTES: usize = 128 * 1024 * 1024;
+/// Largest image side accepted. Every image is resized to the trainer's input size (at most
+/// 28), so larger images only cost memory: 256×256 leaves room for scans at 9 times MNIST's
+/// resolution.
+pub const MAX_IMAGE_SIDE: usize = 256;
 /// Number of digit classes.
 pub const CLASSES: usize = 10;
 
@@ -132,6 +136,11 @@ pub fn decode_images(bytes: &[u8]) -> Result<Images> {
     if rows == 0 || cols == 0 {
         return Err(Error::new(format!(
             "{file_kind}: images are {rows}×{cols}; expected a nonzero size such as 28×28"
+        )));
+    }
+    if rows != cols || rows > MAX_IMAGE_SIDE {
+        return Err(Error::new(format!(
+            "{file_kind}: images are {rows}×{cols}; expected square images of at most {MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE} pixels, such as MNIST's 28×28"
         )));
     }
     Ok(Images {

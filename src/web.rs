@@ -43,6 +43,12 @@ fn install_panic_hook() {
     });
 }
 
+/// Installs the panic hook as soon as the module is instantiated, before any call.
+#[wasm_bindgen(start)]
+pub fn start() {
+    install_panic_hook();
+}
+
 fn js_error(error: Error) -> JsError {
     JsError::new(error.message())
 }

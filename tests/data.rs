@@ -297,6 +297,24 @@ fn zero_image_size() {
 }
 
 #[test]
+fn non_square_images() {
+    let mut bytes = images_header(2, 28, 20);
+    bytes.resize(bytes.len() + 2 * 28 * 20, 0);
+    let message = images_error(&bytes);
+    assert!(message.contains("28×20"), "{message}");
+    assert!(message.contains("square"), "{message}");
+}
+
+#[test]
+fn oversized_images() {
+    let mut bytes = images_header(1, 300, 300);
+    bytes.resize(bytes.len() + 300 * 300, 0);
+    let message = images_error(&bytes);
+    assert!(message.contains("300×300"), "{message}");
+    assert!(message.contains("256×256"), "{message}");
+}
+
+#[test]
 fn corrupt_gzip() {
     let mut bytes = read(TEST_IMAGES);
     let middle = bytes.len() / 2;
