@@ -8,6 +8,7 @@ import { Reply, Request } from './protocol.js';
 import {
   DEFAULT_LEARNING_RATES,
   TRAINER_DEFAULTS,
+  applySettings,
   clearSettingsError,
   readSettings,
   showSettingsError,
@@ -18,12 +19,21 @@ import { renderSummary } from './summary.js';
 const RATE_SMOOTHING = 0.2;
 // Held-out accuracy from which the figure is shown in green.
 const GOOD_ACCURACY = 0.95;
+// Name of the downloaded model file.
+const MODEL_FILE_NAME = 'lazynet-model.bin';
+// Delay before the object URL of a download is revoked, in milliseconds. The browser may
+// read the blob after click() returns, so the URL is not revoked at once.
+const REVOKE_URL_DELAY_MS = 10_000;
 
 const integer = new Intl.NumberFormat('en-US');
 
 const elements = {
   trainToggle: document.getElementById('train-toggle'),
   reset: document.getElementById('reset'),
+  startFresh: document.getElementById('start-fresh'),
+  saveModel: document.getElementById('save-model'),
+  openModel: document.getElementById('open-model'),
+  modelFileError: document.getElementById('model-file-error'),
   settings: document.getElementById('settings'),
   settingsError: document.getElementById('settings-error'),
   status: document.getElementById('status'),
@@ -44,7 +54,7 @@ const elements = {
 const state = {
   // A Trainer exists in the worker.
   ready: false,
-  // A Reset was sent and its reply has not arrived.
+  // A Reset, a restore or an opened file was sent and its reply has not arrived.
   resetting: false,
   // The worker did not start, so no command can reach a Trainer.
   workerFailed: false,
@@ -54,6 +64,8 @@ const state = {
   epochs: TRAINER_DEFAULTS.epochs,
   // Settings sent with the pending Reset.
   requestedConfig: {},
+  // Name of the model file being opened, for the status line.
+  openingFileName: '',
   step: 0,
   // Latest held-out accuracy as a fraction, or null before the first evaluation.
   heldOutAccuracy: null,
@@ -105,6 +117,10 @@ elements.trainToggle.addEventListener('click', () => {
 });
 
 elements.reset.addEventListener('click', requestReset);
+// Start fresh follows a restored model and is a Reset with the restored settings.
+elements.startFresh.addEventListener('click', requestReset);
+elements.saveModel.addEventListener('click', () => worker.postMessage({ type: Request.SAVE }));
+elements.openModel.addEventListener('change', openModelFile);
 elements.settings.addEventListener('submit', (event) => {
   event.preventDefault();
   requestReset();
@@ -119,6 +135,12 @@ elements.settings.elements.optimizer.addEventListener('change', (event) => {
 });
 
 function requestReset() {
+  sendConfig(Request.RESET);
+}
+
+// Sends `type` (reset or restore) with the config in the settings form, unless a field
+// cannot be read.
+function sendConfig(type) {
   if (state.resetting || state.workerFailed) {
     return;
   }
@@ -131,8 +153,48 @@ function requestReset() {
   state.requestedConfig = config;
   state.resetting = true;
   hideError();
+  hideModelFileError();
   updateControls();
-  worker.postMessage({ type: Request.RESET, config });
+  worker.postMessage({ type, config });
+}
+
+// Reads the file chosen in the Open model input and sends it to the worker, which replies
+// with `ready` or `openFailed`.
+async function openModelFile() {
+  const [file] = elements.openModel.files;
+  // Clearing the input lets the same file be chosen again, after a fix or for a second try.
+  elements.openModel.value = '';
+  if (!file || state.resetting || state.workerFailed) {
+    return;
+  }
+  hideModelFileError();
+  state.resetting = true;
+  updateControls();
+
+  let bytes;
+  try {
+    bytes = await file.arrayBuffer();
+  } catch (error) {
+    state.resetting = false;
+    updateControls();
+    showModelFileError(`Reading ${file.name} failed: ${error.message}. Choose the file again.`);
+    return;
+  }
+  state.openingFileName = file.name;
+  worker.postMessage({ type: Request.OPEN, file: bytes }, [bytes]);
+}
+
+// Downloads the model file `file` (a Uint8Array) through a temporary link.
+function downloadModelFile(file) {
+  const url = URL.createObjectURL(new Blob([file], { type: 'application/octet-stream' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = MODEL_FILE_NAME;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), REVOKE_URL_DELAY_MS);
 }
 
 function schedulePrediction() {
@@ -175,6 +237,12 @@ function handleReply(message) {
     case Reply.RESET_FAILED:
       handleResetFailed(message);
       break;
+    case Reply.OPEN_FAILED:
+      handleOpenFailed(message);
+      break;
+    case Reply.MODEL_FILE:
+      downloadModelFile(message.file);
+      break;
     case Reply.TRAINING:
       handleTraining(message);
       break;
@@ -200,32 +268,49 @@ function handleReply(message) {
   }
 }
 
-function handleReady({ trainCount, testCount, rows, cols, learningRate, seed, epochs, inputSize }) {
+function handleReady(ready) {
+  const { origin, learningRate, epochs, inputSize, config, step, epoch, evaluation } = ready;
   const replacedModel = state.ready;
   state.ready = true;
   state.resetting = false;
-  state.batchSize = state.requestedConfig.batchSize ?? TRAINER_DEFAULTS.batchSize;
+  state.batchSize = config.batchSize;
   state.epochs = epochs;
-  state.step = 0;
+  state.step = step;
   state.lastProgress = null;
   state.samplesPerSecond = null;
-  state.heldOutAccuracy = null;
-  state.scheduleFinished = false;
+  state.heldOutAccuracy = evaluation?.accuracy ?? null;
+  state.scheduleFinished = epoch >= epochs;
 
   charts.clear();
-  showProgress({ step: 0, epoch: 0, loss: null, learningRate: null });
-  showHeldOutAccuracy(null);
-  showTrained(false);
-  predictionView.setInputSize(inputSize);
-  updateControls();
-  if (state.requestedConfig.learningRate === undefined) {
-    elements.settings.elements.learningRate.placeholder = formatLearningRate(learningRate);
+  showProgress({ step, epoch, loss: null, learningRate: null });
+  showHeldOutAccuracy(state.heldOutAccuracy);
+  if (evaluation) {
+    charts.addEvaluation({ epoch, loss: evaluation.loss, accuracy: evaluation.accuracy });
   }
-  const resized = inputSize === rows && inputSize === cols ? '' : `, shown to the network at ${inputSize} × ${inputSize}`;
-  setStatus(
-    `Loaded ${integer.format(trainCount)} training and ${integer.format(testCount)} held-out ` +
-      `images of ${rows} × ${cols} pixels${resized}. ${describeRun(learningRate, seed)} Press Train to start.`,
-  );
+  showTrained(step > 0);
+  predictionView.setInputSize(inputSize);
+  hideModelFileError();
+  updateControls();
+
+  if (origin === 'new') {
+    if (state.requestedConfig.learningRate === undefined) {
+      elements.settings.elements.learningRate.placeholder = formatLearningRate(learningRate);
+    }
+    setStatus(describeNewModel(ready));
+  } else if (origin === 'restored') {
+    applySettings(elements.settings, config);
+    setStatus(
+      `Restored your last model (${describeProgress(step, evaluation)}). Press Train to go on ` +
+        'training it, or Start fresh for an untrained model with the same settings.',
+    );
+    elements.startFresh.hidden = false;
+  } else {
+    applySettings(elements.settings, config);
+    setStatus(
+      `Opened ${state.openingFileName} (${describeProgress(step, evaluation)}). ` +
+        'Press Train to go on training it.',
+    );
+  }
   // A Reset starts over, pad included. Predicting the old drawing would also fix the new
   // model's input width before its first batch. A drawing made while the page loaded stays
   // and gets its first prediction.
@@ -235,6 +320,16 @@ function handleReady({ trainCount, testCount, rows, cols, learningRate, seed, ep
     state.shownRevision = pad.revision;
     predictionView.showEmpty(pad.revision);
   } else {
+    requestPrediction();
+  }
+}
+
+function handleOpenFailed({ message, modelKept }) {
+  state.resetting = false;
+  updateControls();
+  const kept = modelKept ? ' The current model is kept.' : '';
+  showModelFileError(`${state.openingFileName || 'The file'} could not be opened: ${message.replace(/\.$/, '')}.${kept}`);
+  if (pad.hasInk()) {
     requestPrediction();
   }
 }
@@ -330,6 +425,9 @@ function updateControls() {
   elements.trainToggle.disabled = !usable;
   elements.trainToggle.textContent = state.running ? 'Pause' : 'Train';
   elements.reset.disabled = state.resetting || state.workerFailed;
+  elements.startFresh.disabled = elements.reset.disabled;
+  elements.saveModel.disabled = !usable;
+  elements.openModel.disabled = state.resetting || state.workerFailed;
 }
 
 function showProgress({ step, epoch, loss, learningRate }) {
@@ -367,6 +465,21 @@ function showTrained(trained) {
     : 'The model is untrained, so its predictions are guesses. Press Train first.';
 }
 
+// Describes a new, untrained model: the data, the learning rate and the seed.
+function describeNewModel({ trainCount, testCount, rows, cols, inputSize, learningRate, seed }) {
+  const resized = inputSize === rows && inputSize === cols ? '' : `, shown to the network at ${inputSize} × ${inputSize}`;
+  return (
+    `Loaded ${integer.format(trainCount)} training and ${integer.format(testCount)} held-out ` +
+    `images of ${rows} × ${cols} pixels${resized}. ${describeRun(learningRate, seed)} Press Train to start.`
+  );
+}
+
+// Describes how far a loaded model is trained: "step 1,410, held-out accuracy 96.2 %".
+function describeProgress(step, evaluation) {
+  const accuracy = evaluation ? `held-out accuracy ${formatPercent(evaluation.accuracy)}` : 'untrained';
+  return `step ${integer.format(step)}, ${accuracy}`;
+}
+
 // Describes the learning rate and seed in use, so a run can be repeated from the settings.
 function describeRun(learningRate, seed) {
   const rate = `Learning rate ${formatLearningRate(learningRate)}`;
@@ -379,8 +492,11 @@ function formatLearningRate(learningRate, significantDigits = 6) {
   return String(Number(learningRate.toPrecision(significantDigits)));
 }
 
+// Shows `text` in the status line. Start fresh belongs to the message about a restored
+// model, so any other message hides it.
 function setStatus(text) {
   elements.status.textContent = text;
+  elements.startFresh.hidden = true;
 }
 
 function showError(text) {
@@ -393,5 +509,17 @@ function hideError() {
   elements.error.hidden = true;
 }
 
-// Build the first Trainer from the settings as the page shows them.
-requestReset();
+// Shows a failure to open a model file next to the Save and Open buttons.
+function showModelFileError(text) {
+  elements.modelFileError.textContent = text;
+  elements.modelFileError.hidden = false;
+}
+
+function hideModelFileError() {
+  elements.modelFileError.textContent = '';
+  elements.modelFileError.hidden = true;
+}
+
+// Restore the model of the last visit, or build the first Trainer from the settings as the
+// page shows them.
+sendConfig(Request.RESTORE);

@@ -7,6 +7,15 @@ export const Request = Object.freeze({
   // and load the bundled data into it. The worker replies with `ready`, or with
   // `resetFailed` and keeps the previous Trainer if `config` is invalid.
   RESET: 'reset',
+  // { config }: restore the model saved in IndexedDB by an earlier visit, if there is one
+  // that loads. Otherwise the same as `reset` with `config`.
+  RESTORE: 'restore',
+  // { file }: pause training and replace the Trainer with one loaded from `file`, an
+  // ArrayBuffer of a model file, transferred. The worker replies with `ready`, or with
+  // `openFailed` and keeps the current Trainer if the file is not a valid model.
+  OPEN: 'open',
+  // {}: write the current model file. The worker replies with `modelFile`.
+  SAVE: 'save',
   // {}: train in short slices until `pause`, an error or the end of the learning-rate
   // schedule. After that end, `train` continues at the final learning rate.
   TRAIN: 'train',
@@ -20,14 +29,24 @@ export const Request = Object.freeze({
 
 /** Messages the worker sends to the page. */
 export const Reply = Object.freeze({
-  // { trainCount, testCount, rows, cols, learningRate, seed, epochs, inputSize }: a new
-  // Trainer is ready and untrained. `learningRate` (the peak of the schedule), `seed`,
-  // `epochs` (the schedule's length) and `inputSize` are the values in use, defaults included.
+  // { origin, trainCount, testCount, rows, cols, learningRate, seed, epochs, inputSize,
+  // config, step, epoch, evaluation }: a Trainer is ready. `origin` is 'new' for an untrained
+  // Trainer from `reset`, 'restored' for the model of an earlier visit and 'opened' for a
+  // model file from `open`. `learningRate` (the peak of the schedule), `seed`, `epochs` (the
+  // schedule's length) and `inputSize` are the values in use, and `config` is the whole
+  // config, defaults included. `step` and `epoch` tell how far the model is trained.
+  // `evaluation` is { loss, accuracy } on the held-out split for a model with weights, and
+  // null for a model that has not seen a batch yet.
   READY: 'ready',
   // { message, modelKept }: the Trainer rejected the config of a `reset`. `message` is the
   // Trainer's error, which starts with the config field's name ("batchSize: invalid value
   // 0; …"). `modelKept` is true when a previous Trainer stays in use.
   RESET_FAILED: 'resetFailed',
+  // { message, modelKept }: the file of an `open` is not a valid model. `message` is the
+  // Trainer's error. `modelKept` is true when a previous Trainer stays in use.
+  OPEN_FAILED: 'openFailed',
+  // { file }: the model file requested by `save`, a Uint8Array, transferred.
+  MODEL_FILE: 'modelFile',
   // { running, scheduleFinished }: training started or stopped. The worker also stops by
   // itself on an error and at the end of the schedule, where `scheduleFinished` is true and
   // an `evaluation` has just been sent.

@@ -120,3 +120,31 @@ export function clearSettingsError(form, errorElement) {
     }
   }
 }
+
+/**
+ * Sets the inputs of `form` to `config`, the whole config of a loaded model, so Apply and
+ * reset builds the same network again. The learning rate field stays empty when the rate is
+ * the optimizer's default. Fields the form does not have (initializer, momentum, schedule,
+ * weight decay) are not shown, so a Reset uses their defaults.
+ */
+export function applySettings(form, config) {
+  // NOTE: an empty hidden list (softmax regression) shows as an empty field, which
+  // readSettings reads as the default widths.
+  form.elements.hidden.value = config.hidden.join(', ');
+  const inputSize = form.elements.inputSize;
+  if (![...inputSize.options].some((option) => option.value === String(config.inputSize))) {
+    const side = config.inputSize;
+    inputSize.add(new Option(`${side} × ${side} pixels (${side * side} inputs)`, String(side)));
+  }
+  inputSize.value = String(config.inputSize);
+  form.elements.optimizer.value = config.optimizer;
+  // The Trainer stores the rate as f32, so compare at six significant digits.
+  const learningRate = Number(config.learningRate.toPrecision(6));
+  const defaultRate = DEFAULT_LEARNING_RATES[config.optimizer];
+  form.elements.learningRate.value = learningRate === defaultRate ? '' : String(learningRate);
+  form.elements.learningRate.placeholder = defaultRate === undefined ? 'default' : String(defaultRate);
+  form.elements.batchSize.value = String(config.batchSize);
+  form.elements.epochs.value = String(config.epochs);
+  form.elements.seed.value = String(config.seed);
+  form.elements.augment.checked = config.augment;
+}

@@ -2,6 +2,8 @@
 // between slices, so a Pause or a drawing is handled within one slice (about SLICE_MS).
 
 import init, { Trainer } from '../pkg/lazynet.js';
+import { readStepCount } from './model-file.js';
+import { createModelStore } from './model-store.js';
 import { Reply, Request } from './protocol.js';
 import { TRAINER_DEFAULTS } from './settings.js';
 
@@ -17,6 +19,9 @@ const MAX_STEPS_PER_SLICE = 200;
 // every half epoch cost about 7 % of training time, and this rule costs at most about 3.5 %.
 const EVALUATION_MIN_EPOCHS = 1;
 const EVALUATION_MIN_TRAINING_MS = 2000;
+// While training, the model is saved to IndexedDB at most this often, in milliseconds. It is
+// also saved whenever training stops, if it trained since its last save.
+const AUTOSAVE_INTERVAL_MS = 10_000;
 
 const DATA_FILES = {
   trainImages: 'data/train-images.idx3-ubyte.gz',
@@ -40,6 +45,10 @@ let scheduleSteps = Infinity;
 let scheduleFinished = false;
 let lastSummaryJson = '';
 let pendingPrediction = null;
+// The current model has trained since it was last saved to IndexedDB, so a save is due.
+let unsavedTraining = false;
+let lastSaveTime = 0;
+const modelStore = createModelStore();
 
 // Wasm module and data bytes, loaded once and reused by every Reset.
 let setupPromise = null;
@@ -55,6 +64,15 @@ self.onmessage = (event) => {
   switch (message.type) {
     case Request.RESET:
       resetTrainer(message.config);
+      break;
+    case Request.RESTORE:
+      restoreTrainer(message.config);
+      break;
+    case Request.OPEN:
+      openModel(message.file);
+      break;
+    case Request.SAVE:
+      postModelFile();
       break;
     case Request.TRAIN:
       startTraining();
@@ -137,14 +155,21 @@ async function fetchDataFiles() {
   return Object.fromEntries(await Promise.all(entries));
 }
 
+// Resolves to the data bytes, or to null after reporting a failure to the page.
+async function loadSetupOrReport() {
+  try {
+    return await loadSetup();
+  } catch (error) {
+    postError(error.message);
+    return null;
+  }
+}
+
 async function resetTrainer(config) {
   setRunning(false);
 
-  let data;
-  try {
-    data = await loadSetup();
-  } catch (error) {
-    postError(error.message);
+  const data = await loadSetupOrReport();
+  if (!data) {
     return;
   }
 
@@ -160,6 +185,54 @@ async function resetTrainer(config) {
     return;
   }
 
+  installTrainer(next, data, 'new', 0);
+}
+
+// Loads the model saved by an earlier visit, or builds a new one from `config` when there is
+// none or it does not load.
+async function restoreTrainer(config) {
+  const saved = await modelStore.load();
+  if (saved) {
+    const data = await loadSetupOrReport();
+    if (!data) {
+      return;
+    }
+    try {
+      const next = Trainer.loadModel(saved);
+      installTrainer(next, data, 'restored', readStepCount(saved));
+      return;
+    } catch (error) {
+      console.warn(`lazynet: the saved model could not be restored, so a new one is built: ${errorMessage(error)}`);
+    }
+  }
+  await resetTrainer(config);
+}
+
+// Replaces the Trainer with one loaded from the model file `file` (an ArrayBuffer). A file
+// that does not load leaves the current Trainer running as it was.
+async function openModel(file) {
+  const data = await loadSetupOrReport();
+  if (!data) {
+    return;
+  }
+
+  let next;
+  try {
+    next = Trainer.loadModel(file);
+  } catch (error) {
+    const message = errorMessage(error);
+    console.warn(`lazynet: the Trainer rejected the model file: ${message}`);
+    self.postMessage({ type: Reply.OPEN_FAILED, message, modelKept: trainer !== null });
+    return;
+  }
+
+  setRunning(false);
+  installTrainer(next, data, 'opened', readStepCount(file));
+}
+
+// Loads the bundled digits into `next`, which has trained for `step` steps, and makes it the
+// current Trainer in place of the old one. `origin` is passed on in the `ready` reply.
+function installTrainer(next, data, origin, step) {
   let trainInfo;
   let testInfo;
   try {
@@ -177,22 +250,35 @@ async function resetTrainer(config) {
   // batch, and the page clears the pad on Reset anyway.
   pendingPrediction = null;
   stepsPerSlice = 1;
-  trainedTo = { step: 0, epoch: 0 };
-  lastEvaluatedEpoch = 0;
   slicesSinceEvaluation = 0;
   trainingMsSinceEvaluation = 0;
+  // The saved copy in IndexedDB is replaced only once this model has trained, so a Reset or
+  // an opened file alone never overwrites it.
+  unsavedTraining = false;
 
-  scheduleEpochs = trainer.config.epochs;
+  const config = trainer.config;
+  scheduleEpochs = config.epochs;
   scheduleSteps = trainer.scheduleSteps;
-  scheduleFinished = false;
+  trainedTo = { step, epoch: (step * scheduleEpochs) / scheduleSteps };
+  lastEvaluatedEpoch = trainedTo.epoch;
+  scheduleFinished = step >= scheduleSteps;
   lastSummaryJson = '';
 
+  // Evaluating a model without weights would build them from a batch of held-out digits, and
+  // the summary is meant to show "?" until the first training batch.
+  let evaluation = null;
+  if (trainer.summary().every((layer) => layer.inputs != null)) {
+    const { loss, accuracy } = trainer.evaluate();
+    evaluation = { loss, accuracy };
+  }
+
   console.info(
-    `lazynet: loaded ${trainInfo.count} training and ${testInfo.count} test images ` +
-      `(${trainInfo.rows}×${trainInfo.cols})`,
+    `lazynet: ${origin} model at step ${step}; loaded ${trainInfo.count} training and ` +
+      `${testInfo.count} test images (${trainInfo.rows}×${trainInfo.cols})`,
   );
   self.postMessage({
     type: Reply.READY,
+    origin,
     trainCount: trainInfo.count,
     testCount: testInfo.count,
     rows: trainInfo.rows,
@@ -200,9 +286,48 @@ async function resetTrainer(config) {
     learningRate: trainer.learningRate,
     seed: trainer.seed,
     epochs: scheduleEpochs,
-    inputSize: trainer.config.inputSize,
+    inputSize: config.inputSize,
+    config,
+    step: trainedTo.step,
+    epoch: trainedTo.epoch,
+    evaluation,
   });
   postSummaryIfChanged();
+}
+
+// Model files
+
+function postModelFile() {
+  if (!trainer) {
+    postError('There is no model to save yet. Wait until the page has loaded.');
+    return;
+  }
+  let file;
+  try {
+    file = trainer.saveModel();
+  } catch (error) {
+    postError(`Saving the model failed: ${errorMessage(error)}`);
+    return;
+  }
+  self.postMessage({ type: Reply.MODEL_FILE, file }, [file.buffer]);
+}
+
+// Saves the current model to IndexedDB if it has trained since its last save. The write
+// finishes in the background, and a failure is logged once by the store.
+function saveToStore() {
+  if (!trainer || !unsavedTraining) {
+    return;
+  }
+  unsavedTraining = false;
+  lastSaveTime = performance.now();
+  let file;
+  try {
+    file = trainer.saveModel();
+  } catch (error) {
+    console.warn(`lazynet: saving the model for the next visit failed: ${errorMessage(error)}`);
+    return;
+  }
+  modelStore.save(file);
 }
 
 // Training
@@ -212,6 +337,7 @@ function startTraining() {
     return;
   }
   setRunning(true);
+  lastSaveTime = performance.now();
   scheduleTick();
 }
 
@@ -242,6 +368,9 @@ function setRunning(value, details = {}) {
     running = value;
     console.info(`lazynet: training ${running ? 'started' : 'paused'} at step ${trainedTo.step}`);
     self.postMessage({ type: Reply.TRAINING, running, scheduleFinished: false, ...details });
+    if (!running) {
+      saveToStore();
+    }
   }
 }
 
@@ -259,6 +388,7 @@ function trainSlice() {
   }
   const elapsedMs = performance.now() - started;
   trainedTo = { step: result.step, epoch: result.epoch };
+  unsavedTraining = true;
 
   // Size the next slice from this one's measured time per step.
   const msPerStep = elapsedMs / steps;
@@ -293,6 +423,10 @@ function trainSlice() {
     trainingMsSinceEvaluation >= EVALUATION_MIN_TRAINING_MS
   ) {
     evaluate();
+  }
+
+  if (running && performance.now() - lastSaveTime >= AUTOSAVE_INTERVAL_MS) {
+    saveToStore();
   }
 }
 
