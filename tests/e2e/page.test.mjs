@@ -160,6 +160,15 @@ describe('lazynet page', () => {
     assert.equal(await page.locator('#stat-epoch').textContent(), '0.00 / 30');
   });
 
+  test('content security policy is strict', async () => {
+    // Violations would also show as console errors, which the last test checks.
+    const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert.match(policy, /default-src 'self'/);
+    assert.match(policy, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
+    assert.doesNotMatch(policy, /unsafe-inline|'unsafe-eval'|\*/);
+    assert.equal(await page.locator('script:not([src])').count(), 0);
+  });
+
   test('training reaches 90 % held-out accuracy', { timeout: TRAINING_TIMEOUT_MS + 30_000 }, async (t) => {
     const started = Date.now();
     await page.getByRole('button', { name: 'Train' }).click();
