@@ -32,23 +32,32 @@ const UNSIGNED_BYTE: u8 = 0x08;
 
 /// Returns the bytes, gunzipped if they start with the gzip magic number.
 pub fn decompress<'a>(bytes: &'a [u8], file_kind: &str) -> Result<Cow<'a, [u8]>> {
+    decompress_with_limit(bytes, file_kind, MAX_DECOMPRESSED_BYTES)
+}
+
+/// Like [`decompress`], with `limit` decompressed bytes in place of
+/// [`MAX_DECOMPRESSED_BYTES`]. Decoding stops one byte past the limit, so a small file that
+/// inflates to gigabytes costs no more than `limit` bytes of memory.
+pub fn decompress_with_limit<'a>(
+    bytes: &'a [u8],
+    file_kind: &str,
+    limit: usize,
+) -> Result<Cow<'a, [u8]>> {
     if !bytes.starts_with(&GZIP_MAGIC) {
         return Ok(Cow::Borrowed(bytes));
     }
     let mut output = Vec::new();
-    let limit = MAX_DECOMPRESSED_BYTES as u64 + 1;
     GzDecoder::new(bytes)
-        .take(limit)
+        .take(limit as u64 + 1)
         .read_to_end(&mut output)
         .map_err(|e| {
             Error::new(format!(
                 "{file_kind}: the gzip data is corrupt ({e}); download the file again"
             ))
         })?;
-    if output.len() > MAX_DECOMPRESSED_BYTES {
+    if output.len() > limit {
         return Err(Error::new(format!(
-            "{file_kind}: decompresses to more than {} MiB, the limit; use a smaller file",
-            MAX_DECOMPRESSED_BYTES / (1024 * 1024)
+            "{file_kind}: decompresses to more than {limit} bytes, the limit; use a smaller file"
         )));
     }
     Ok(Cow::Owned(output))

@@ -3,7 +3,9 @@
 mod common;
 
 use common::{gunzip, read, TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS};
-use lazynet::data::{decode_images, decode_labels, Batches, Dataset, Images};
+use lazynet::data::{
+    decode_images, decode_labels, decompress_with_limit, Batches, Dataset, Images,
+};
 
 /// Digits per class in the bundled training split, from www/data/README.md.
 const TRAIN_PER_CLASS: [usize; 10] = [901, 1027, 891, 932, 880, 763, 914, 970, 844, 878];
@@ -312,6 +314,20 @@ fn oversized_images() {
     let message = images_error(&bytes);
     assert!(message.contains("300×300"), "{message}");
     assert!(message.contains("256×256"), "{message}");
+}
+
+#[test]
+fn gzip_past_limit() {
+    // The bundled test labels inflate to 1,008 bytes.
+    let bytes = read(TEST_LABELS);
+    let error = decompress_with_limit(&bytes, "labels file", 1000).unwrap_err();
+    assert!(error.message().contains("more than 1000 bytes"), "{error}");
+    assert_eq!(
+        decompress_with_limit(&bytes, "labels file", 1008)
+            .unwrap()
+            .len(),
+        1008
+    );
 }
 
 #[test]
