@@ -16,6 +16,9 @@ pub const MAX_LEARNING_RATE: f32 = 10.0;
 pub const MAX_EPOCHS: u32 = 1000;
 /// Largest weight decay accepted; above it the decay outweighs what the data teaches.
 pub const MAX_WEIGHT_DECAY: f32 = 0.1;
+/// Largest standard deviation accepted for the normal initializer. N(0, 1) already shows what
+/// goes wrong without scaling by fan-in, and far larger values overflow weights to infinity.
+pub const MAX_NORMAL_STD: f32 = 100.0;
 /// Smallest image side the network may see.
 pub const MIN_INPUT_SIZE: usize = 4;
 /// Largest image side the network may see: MNIST's own 28.
@@ -138,9 +141,9 @@ impl Config {
             )));
         }
         if let Initializer::Normal { std } = self.initializer {
-            if !(std.is_finite() && std >= 0.0) {
+            if !(std.is_finite() && (0.0..=MAX_NORMAL_STD).contains(&std)) {
                 return Err(Error::new(format!(
-                    "initializer: normal standard deviation {std} is out of range; expected a finite number of at least 0, such as 1"
+                    "initializer: normal standard deviation {std} is out of range; expected 0 to {MAX_NORMAL_STD}, such as 1"
                 )));
             }
         }

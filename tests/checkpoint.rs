@@ -681,14 +681,30 @@ fn byte_flips_in_trained_model_are_rejected() {
 }
 
 #[test]
-fn save_rejects_non_finite_weights() {
-    // A standard deviation this large overflows to infinity for most weights.
+fn normal_std_limits() {
+    // A standard deviation far above 1 would overflow weights to infinity, and such a model
+    // could not be saved, so the config rejects it.
+    for std in [f32::MAX, 1e30, 100.5, -1.0, f32::NAN] {
+        let config = Config {
+            initializer: Initializer::Normal { std },
+            ..tiny_config()
+        };
+        let message = Trainer::new(config)
+            .err()
+            .expect("rejected")
+            .message()
+            .to_string();
+        assert_mentions(
+            &message,
+            &["normal standard deviation", "expected 0 to 100"],
+        );
+    }
+
     let config = Config {
-        initializer: Initializer::Normal { std: f32::MAX },
+        initializer: Initializer::Normal { std: 100.0 },
         ..tiny_config()
     };
     let mut trainer = Trainer::new(config).unwrap();
     trainer.predict(&[0.0; 16]).unwrap();
-    let message = trainer.save_model().unwrap_err().message().to_string();
-    assert_mentions(&message, &["saveModel", "non-finite", "finite weights"]);
+    assert!(Trainer::load_model(&trainer.save_model().unwrap()).is_ok());
 }
