@@ -11,6 +11,7 @@
 use std::error::Error;
 
 use lazynet::data::Dataset;
+use lazynet::preprocess;
 use lazynet::rng::{Rng, Stream};
 use lazynet::{Config, Trainer};
 
@@ -33,32 +34,14 @@ struct Mask {
 }
 
 impl Mask {
-    /// Estimates the stroke width as 2 · area / perimeter, which is exact for long strokes.
+    /// Estimates the stroke width with the measure preprocessing uses: 2 · area / perimeter.
     fn stroke_width(&self) -> f32 {
-        let side = self.side;
-        let (mut area, mut edges) = (0usize, 0usize);
-        for y in 0..side {
-            for x in 0..side {
-                if !self.ink[y * side + x] {
-                    continue;
-                }
-                area += 1;
-                let neighbours = [
-                    (x.wrapping_sub(1), y),
-                    (x + 1, y),
-                    (x, y.wrapping_sub(1)),
-                    (x, y + 1),
-                ];
-                edges += neighbours
-                    .iter()
-                    .filter(|&&(nx, ny)| nx >= side || ny >= side || !self.ink[ny * side + nx])
-                    .count();
-            }
-        }
-        if edges == 0 {
-            return 0.0;
-        }
-        2.0 * area as f32 / edges as f32
+        let ink: Vec<f32> = self
+            .ink
+            .iter()
+            .map(|&inked| if inked { 1.0 } else { 0.0 })
+            .collect();
+        preprocess::stroke_width(&ink, self.side, self.side).unwrap_or(0.0)
     }
 
     /// Grows (`grow` true) or shrinks the ink by a square of `radius` pixels, separably.
