@@ -4,18 +4,13 @@
 //! Run from the repository root: `cargo run --release --example compare_settings -- [seeds]`
 //! (default 3 seeds: 1, 2, 3). Each candidate trains for its full schedule.
 
+mod bundled;
+
 use std::error::Error;
 
 use lazynet::data::Dataset;
 use lazynet::train::Schedule;
 use lazynet::{Config, Trainer};
-
-const DATA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/www/data");
-
-fn read(name: &str) -> Result<Vec<u8>, Box<dyn Error>> {
-    let path = format!("{DATA_DIR}/{name}");
-    std::fs::read(&path).map_err(|e| format!("cannot read {path}: {e}").into())
-}
 
 /// Trains one config for its full schedule and returns the held-out accuracy after each epoch.
 fn run(config: Config, train: &Dataset, test: &Dataset) -> Result<Vec<f32>, Box<dyn Error>> {
@@ -48,14 +43,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .map(|a| a.parse())
         .transpose()?
         .unwrap_or(3);
-    let train = Dataset::from_idx(
-        &read("train-images.idx3-ubyte.gz")?,
-        &read("train-labels.idx1-ubyte.gz")?,
-    )?;
-    let test = Dataset::from_idx(
-        &read("test-images.idx3-ubyte.gz")?,
-        &read("test-labels.idx1-ubyte.gz")?,
-    )?;
+    let (train, test) = bundled::splits()?;
 
     let base = Config::default();
     let candidates: Vec<(&str, Config)> = vec![

@@ -8,24 +8,19 @@
 //! `cargo run --release --example drawn_digits -- [seeds] [pad side in pixels] [augment]`
 //! (defaults: 3 seeds, a 280-pixel pad, augmentation on).
 
+mod bundled;
+
 use std::error::Error;
 
-use lazynet::data::Dataset;
 use lazynet::preprocess;
 use lazynet::rng::{Rng, Stream};
 use lazynet::{Config, Trainer};
 
-const DATA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/www/data");
 /// The pad's stroke width as a fraction of its side, as `www/draw.js` draws it.
 const PAD_STROKE_FRACTION: f32 = 1.0 / 24.0;
 /// Rendered stroke widths vary by this factor either way around the pad's, as a pen's
 /// pressure and speed vary a canvas line's look.
 const STROKE_SPREAD: f32 = 1.25;
-
-fn read(name: &str) -> Result<Vec<u8>, Box<dyn Error>> {
-    let path = format!("{DATA_DIR}/{name}");
-    std::fs::read(&path).map_err(|e| format!("cannot read {path}: {e}").into())
-}
 
 /// A square binary image.
 struct Mask {
@@ -156,14 +151,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .transpose()?
         .unwrap_or(true);
 
-    let train = Dataset::from_idx(
-        &read("train-images.idx3-ubyte.gz")?,
-        &read("train-labels.idx1-ubyte.gz")?,
-    )?;
-    let test = Dataset::from_idx(
-        &read("test-images.idx3-ubyte.gz")?,
-        &read("test-labels.idx1-ubyte.gz")?,
-    )?;
+    let (train, test) = bundled::splits()?;
 
     println!(
         "pad {pad}×{pad} pixels, stroke {:.1} pixels, augmentation {augment}",

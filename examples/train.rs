@@ -4,18 +4,12 @@
 //! Run from the repository root: `cargo run --release --example train -- [epochs] [seed]`
 //! (defaults: 10 epochs, seed 1).
 
+mod bundled;
+
 use std::error::Error;
 use std::time::Instant;
 
-use lazynet::data::Dataset;
 use lazynet::{Config, Trainer};
-
-const DATA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/www/data");
-
-fn read(name: &str) -> Result<Vec<u8>, Box<dyn Error>> {
-    let path = format!("{DATA_DIR}/{name}");
-    std::fs::read(&path).map_err(|e| format!("cannot read {path}: {e}").into())
-}
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut arguments = std::env::args().skip(1);
@@ -30,14 +24,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .transpose()?
         .unwrap_or(1);
 
-    let train = Dataset::from_idx(
-        &read("train-images.idx3-ubyte.gz")?,
-        &read("train-labels.idx1-ubyte.gz")?,
-    )?;
-    let test = Dataset::from_idx(
-        &read("test-images.idx3-ubyte.gz")?,
-        &read("test-labels.idx1-ubyte.gz")?,
-    )?;
+    let (train, test) = bundled::splits()?;
     println!(
         "training on {} digits, testing on {} held-out digits, {}×{} pixels",
         train.len(),

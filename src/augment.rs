@@ -3,7 +3,7 @@
 //! Each image is rotated, scaled, sheared and shifted about its centre and resampled
 //! bilinearly, with zeros (background) outside the source. The ranges are close to the ways
 //! one person's digits differ from another's. MNIST's digits are already size-normalized and
-//! centred, so only a little of each is needed; more starts to turn a 6 into a 9 or a 1 into
+//! centred, so only a little of each is needed. More starts to turn a 6 into a 9 or a 1 into
 //! a 7.
 
 use std::f32::consts::PI;

@@ -8,7 +8,7 @@
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 
-/// Largest seed `fresh_seed` returns: 2⁵³ − 1, the largest integer a JavaScript number holds exactly.
+/// Largest seed `fresh_seed` returns: 2⁵³ − 1, the largest integer a JavaScript number represents exactly.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 
 /// Independent random streams derived from one seed.
@@ -38,7 +38,7 @@ impl Rng {
 
     /// Draws a seed from the operating system (the browser's `crypto.getRandomValues` in wasm).
     ///
-    /// The seed has 53 bits, so a JavaScript number holds it exactly and a run started without
+    /// The seed has 53 bits, so a JavaScript number represents it exactly and a run started without
     /// a seed can be repeated by passing the reported one.
     pub fn fresh_seed() -> u64 {
         // NOTE: a platform without an entropy source gets a fixed seed, so a run still starts.
