@@ -2,13 +2,12 @@
 // start-up time, download sizes and (unless --skip-native) criterion's native numbers.
 // Run from the repository root with `bash scripts/bench.sh [options]`; --help lists the options.
 
-import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { chromium } from 'playwright-core';
 
+import { launchChromium } from '../tests/e2e/browser.mjs';
 import { REPOSITORY_ROOT, startServer } from '../tests/e2e/server.mjs';
 import {
   checkBuildIsFresh,
@@ -21,17 +20,6 @@ import {
 } from './environment.mjs';
 import { analyze, compareNative, CONTENDER_LABELS, formatReport, summarize } from './report.mjs';
 
-const CHROMIUM_PATH = '/usr/bin/chromium';
-// No sandbox because this runs as root; the rest keeps Chromium from contacting other hosts.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const ALL_CONTENDERS = Object.keys(CONTENDER_LABELS);
 const SEED = 1;
 const BATCH_SIZE = 64;
@@ -237,17 +225,12 @@ async function main() {
   }
 
   const server = await startServer({ root, host: '127.0.0.1', port: 0 });
-  const userDataDir = await mkdtemp(join(tmpdir(), 'lazynet-bench-'));
   const foreignRequests = [];
   const consoleErrors = [];
   let context;
   let record;
   try {
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    context = await launchChromium({ profilePrefix: 'lazynet-bench-' });
     const origin = new URL(server.url).origin;
     context.on('request', (request) => {
       const url = request.url();
@@ -319,7 +302,6 @@ async function main() {
   } finally {
     await context?.close();
     await server.close();
-    await rm(userDataDir, { recursive: true, force: true });
   }
 
   console.log(formatReport(record));

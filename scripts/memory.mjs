@@ -3,30 +3,18 @@
 // without free(). Run from the repository root with `node scripts/memory.mjs`, and --help lists
 // the options. Needs pkg/ built and the npm dev dependencies installed.
 
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { chromium } from 'playwright-core';
 
+import { launchChromium } from '../tests/e2e/browser.mjs';
 import { REPOSITORY_ROOT, startServer } from '../tests/e2e/server.mjs';
 
-const CHROMIUM_PATH = '/usr/bin/chromium';
-// No sandbox because this runs as root. The next five flags keep Chromium from contacting
-// other hosts. The last two make performance.memory precise (pages only:
-// Chromium 156 has none in workers) and expose gc() in every isolate, workers included.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--enable-precise-memory-info',
-  '--js-flags=--expose-gc',
-];
+// The two flags make performance.memory precise (pages only: Chromium 156 has none in
+// workers) and expose gc() in every isolate, workers included.
+const MEMORY_ARGS = ['--enable-precise-memory-info', '--js-flags=--expose-gc'];
 // The training run reports these epochs in its table, when they are run.
 const REPORTED_EPOCHS = [1, 5, 10, 25, 50];
 // The Trainer runs report these creations in their table.
@@ -246,18 +234,13 @@ async function main() {
   const packageJson = JSON.parse(await readFile(join(REPOSITORY_ROOT, 'pkg/package.json'), 'utf8'));
 
   const server = await startServer({ root: REPOSITORY_ROOT, host: '127.0.0.1', port: 0 });
-  const userDataDir = await mkdtemp(join(tmpdir(), 'lazynet-memory-'));
   log(`load average at start: ${machine.loadAverageAtStart.map((value) => value.toFixed(2)).join(' ')}`);
   const foreignRequests = [];
   const consoleErrors = [];
   let context;
   const record = { machine, lazynetVersion: packageJson.version, options };
   try {
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    context = await launchChromium({ extraArgs: MEMORY_ARGS, profilePrefix: 'lazynet-memory-' });
     const origin = new URL(server.url).origin;
     context.on('request', (request) => {
       const url = request.url();
@@ -309,7 +292,6 @@ async function main() {
   } finally {
     await context?.close();
     await server.close();
-    await rm(userDataDir, { recursive: true, force: true });
   }
   machine.loadAverageAtEnd = loadavg();
 

@@ -9,25 +9,13 @@
 // "accuracy after" figure; --limit stops waiting for the end of the schedule after that many
 // seconds. Medians over the runs come last.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
 
+import { launchChromium } from '../tests/e2e/browser.mjs';
 import { startServer } from '../tests/e2e/server.mjs';
 
 const TARGETS = [0.9, 0.95, 0.97, 0.98];
 const POLL_MS = 50;
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 const { values } = parseArgs({
   options: {
@@ -96,12 +84,7 @@ async function measureRun(browser, url, seed) {
 }
 
 const server = await startServer();
-const profile = await mkdtemp(join(tmpdir(), 'lazynet-timing-'));
-const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: CHROMIUM_ARGS,
-  headless: true,
-});
+const browser = await launchChromium({ profilePrefix: 'lazynet-timing-' });
 try {
   console.log(`default settings, augmentation ${augment}, seeds ${seeds.join(', ')}`);
   const results = [];
@@ -124,5 +107,4 @@ try {
 } finally {
   await browser.close();
   await server.close();
-  await rm(profile, { recursive: true, force: true });
 }

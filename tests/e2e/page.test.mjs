@@ -20,21 +20,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { chromium } from 'playwright-core';
-
+import { launchChromium, watchContext } from './browser.mjs';
 import { REPOSITORY_ROOT, startServer } from './server.mjs';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Keeps Chromium from contacting any host but the test server.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const DESKTOP_VIEWPORT = { width: 1280, height: 900 };
 const PHONE_VIEWPORT = { width: 375, height: 800 };
 const TARGET_ACCURACY = 0.9;
@@ -77,13 +65,10 @@ const DIGIT_STROKES = {
 
 describe('lazynet page', () => {
   let server;
-  let userDataDir;
+  let downloadDir;
   let context;
   let page;
-  const foreignRequests = [];
-  const requestedPaths = [];
-  const consoleErrors = [];
-  const pageErrors = [];
+  let watched;
   // The downloaded model file, and what the page showed when it was saved.
   let savedModelPath;
   const savedModel = {};
@@ -95,33 +80,11 @@ describe('lazynet page', () => {
         `${file} is missing: build pkg/ with wasm-pack build --target web and add the data files first`,
       );
     }
-    assert.ok(existsSync(CHROMIUM_PATH), `Chromium not found at ${CHROMIUM_PATH}; install it or set CHROMIUM_PATH`);
-
     server = await startServer();
-    const origin = new URL(server.url).origin;
-    userDataDir = await mkdtemp(join(tmpdir(), 'lazynet-e2e-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: DESKTOP_VIEWPORT,
-    });
-
+    downloadDir = await mkdtemp(join(tmpdir(), 'lazynet-downloads-'));
+    context = await launchChromium({ viewport: DESKTOP_VIEWPORT });
     // Context-level events include the worker's requests and console messages.
-    context.on('request', (request) => {
-      const url = new URL(request.url());
-      if (url.origin === origin) {
-        requestedPaths.push(url.pathname);
-      } else {
-        foreignRequests.push(request.url());
-      }
-    });
-    context.on('console', (message) => {
-      if (message.type() === 'error') {
-        consoleErrors.push(`${message.text()} (${message.location().url})`);
-      }
-    });
-    context.on('weberror', (error) => pageErrors.push(error.error().message));
+    watched = watchContext(context, new URL(server.url).origin);
 
     page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${server.url}www/`);
@@ -130,8 +93,8 @@ describe('lazynet page', () => {
   after(async () => {
     await context?.close();
     await server?.close();
-    if (userDataDir) {
-      await rm(userDataDir, { recursive: true, force: true });
+    if (downloadDir) {
+      await rm(downloadDir, { recursive: true, force: true });
     }
   });
 
@@ -314,8 +277,8 @@ describe('lazynet page', () => {
     ]);
     assert.equal(download.suggestedFilename(), 'lazynet-model.bin');
     // The status line names the opened file, so keep the downloaded name.
-    await mkdir(join(userDataDir, 'downloads'), { recursive: true });
-    savedModelPath = join(userDataDir, 'downloads', download.suggestedFilename());
+    await mkdir(join(downloadDir, 'downloads'), { recursive: true });
+    savedModelPath = join(downloadDir, 'downloads', download.suggestedFilename());
     await download.saveAs(savedModelPath);
 
     const bytes = await readFile(savedModelPath);
@@ -494,16 +457,16 @@ describe('lazynet page', () => {
   });
 
   test('only same-origin requests', () => {
-    assert.deepEqual(foreignRequests, []);
+    assert.deepEqual(watched.foreignRequests, []);
     // The worker's requests are recorded too, so the check covers them.
     for (const path of ['/pkg/lazynet_bg.wasm', '/www/data/train-images.idx3-ubyte.gz']) {
-      assert.ok(requestedPaths.includes(path), `no request for ${path} was recorded`);
+      assert.ok(watched.paths.includes(path), `no request for ${path} was recorded`);
     }
   });
 
   test('no console or page errors', () => {
-    assert.deepEqual(consoleErrors, []);
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(watched.consoleErrors, []);
+    assert.deepEqual(watched.pageErrors, []);
   });
 });
 
