@@ -46,6 +46,7 @@ const elements = {
   accuracy: document.getElementById('stat-accuracy'),
   summaryBody: document.getElementById('summary-body'),
   summaryTotal: document.getElementById('summary-total'),
+  summaryInferred: document.getElementById('summary-inferred'),
   modelState: document.getElementById('model-state'),
   pad: document.getElementById('pad'),
   clear: document.getElementById('clear'),
@@ -253,7 +254,7 @@ function handleReply(message) {
       handleEvaluation(message);
       break;
     case Reply.SUMMARY:
-      renderSummary(elements.summaryBody, elements.summaryTotal, message.layers);
+      renderSummary(elements.summaryBody, elements.summaryTotal, message.layers, elements.summaryInferred);
       break;
     case Reply.PREDICTION:
       handlePrediction(message);
