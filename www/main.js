@@ -3,6 +3,7 @@
 
 import { createCharts } from './chart.js';
 import { createDrawingPad } from './draw.js';
+import { createInsideViews } from './inside.js';
 import { createPredictionView } from './prediction.js';
 import { Reply, Request } from './protocol.js';
 import {
@@ -96,6 +97,8 @@ const pad = createDrawingPad(elements.pad, { onChange: schedulePrediction });
 
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 worker.onmessage = (event) => handleReply(event.data);
+// Initialization statistics, confusion matrix, mistakes and first-layer weights.
+const inside = createInsideViews(worker);
 worker.onerror = (event) => {
   // An error event without a message means the worker's module graph failed to load, so the
   // worker will never reply. An uncaught error at run time carries its message.
@@ -234,6 +237,7 @@ function handleReply(message) {
   switch (message.type) {
     case Reply.READY:
       handleReady(message);
+      inside.handleReady(message);
       break;
     case Reply.RESET_FAILED:
       handleResetFailed(message);
@@ -246,6 +250,7 @@ function handleReply(message) {
       break;
     case Reply.TRAINING:
       handleTraining(message);
+      inside.handleTraining(message);
       break;
     case Reply.PROGRESS:
       handleProgress(message);
@@ -255,6 +260,7 @@ function handleReply(message) {
       break;
     case Reply.SUMMARY:
       renderSummary(elements.summaryBody, elements.summaryTotal, message.layers, elements.summaryInferred);
+      inside.handleSummary(message.layers);
       break;
     case Reply.PREDICTION:
       handlePrediction(message);
@@ -265,7 +271,9 @@ function handleReply(message) {
       showError(message.message);
       break;
     default:
-      showError(`The page received an unknown message type "${message.type}" from the training worker.`);
+      if (!inside.handleReply(message)) {
+        showError(`The page received an unknown message type "${message.type}" from the training worker.`);
+      }
   }
 }
 

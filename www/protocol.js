@@ -25,6 +25,18 @@ export const Request = Object.freeze({
   // transferred. Of the requests waiting, the worker classifies only the latest, so a
   // request may get no reply when a newer one replaces it.
   PREDICT: 'predict',
+
+  // Views inside the network (inside.js and inside-worker.js).
+  // { id }: measure each layer right after initialization, with every initializer, on a
+  // batch of training images. The worker replies with `activationStats`.
+  ACTIVATION_STATS: 'activationStats',
+  // { id, indices }: send the held-out images at `indices` (a Uint32Array) as the network
+  // receives them. The worker replies with `testImages`.
+  TEST_IMAGES: 'testImages',
+  // { offset, count }: send the incoming weights of `count` units of the first dense layer,
+  // from unit `offset`, now and then every WEIGHTS_INTERVAL_MS (inside-worker.js) at most
+  // while training. A count of 0 stops them. The worker replies with `weights`.
+  WEIGHTS: 'weights',
 });
 
 /** Messages the worker sends to the page. */
@@ -64,4 +76,23 @@ export const Reply = Object.freeze({
   PREDICTION: 'prediction',
   // { message }: a failure the user should see, worded for the user.
   ERROR: 'error',
+
+  // Views inside the network (inside.js and inside-worker.js).
+  // { id, activation, results: [{ initializer, loss, layers: [{ name, kind, mean, std, dead,
+  // gradientStd }] }] } or { id, error }: the reply to `activationStats`, one result per
+  // initializer, from Trainer.activationStats().
+  ACTIVATION_STATS: 'activationStats',
+  // { step, confusion, labels, predicted, probabilities }: sent with every held-out
+  // evaluation. `confusion[true][predicted]` counts images, `labels` and `predicted` are
+  // Uint8Arrays of the true and predicted class of each held-out image in file order, and
+  // `probabilities` a Float32Array of count × 10 softmax outputs.
+  HELD_OUT: 'heldOut',
+  // { id, side, pixels, labels } or { id, error }: the reply to `testImages`. `pixels` has
+  // side × side values in [0, 1] per image, transferred.
+  TEST_IMAGES: 'testImages',
+  // { step, offset, units, inputs, side, weights }, or { step, units: null } before the
+  // first batch: the reply to `weights`. `weights` is a Float32Array of the requested units'
+  // incoming weights, unit-major, `units` the layer's whole width and `inputs` its input
+  // width, side × side.
+  WEIGHTS: 'weights',
 });

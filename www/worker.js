@@ -2,6 +2,7 @@
 // between slices, so a Pause or a drawing is handled within one slice (about SLICE_MS).
 
 import init, { Trainer } from '../pkg/lazynet.js';
+import { createInsideWorker } from './inside-worker.js';
 import { readStepCount } from './model-file.js';
 import { createModelStore } from './model-store.js';
 import { Reply, Request } from './protocol.js';
@@ -49,6 +50,8 @@ let pendingPrediction = null;
 let unsavedTraining = false;
 let lastSaveTime = 0;
 const modelStore = createModelStore();
+// Statistics, held-out results and weights for the views inside the network.
+const inside = createInsideWorker((message, transfer = []) => self.postMessage(message, transfer));
 
 // Wasm module and data bytes, loaded once and reused by every Reset.
 let setupPromise = null;
@@ -86,7 +89,9 @@ self.onmessage = (event) => {
       scheduleTick();
       break;
     default:
-      postError(`The training worker received an unknown message type "${message.type}".`);
+      if (!inside.handleRequest(trainer, message)) {
+        postError(`The training worker received an unknown message type "${message.type}".`);
+      }
   }
 };
 
@@ -263,13 +268,15 @@ function installTrainer(next, data, origin, step) {
   lastEvaluatedEpoch = trainedTo.epoch;
   scheduleFinished = step >= scheduleSteps;
   lastSummaryJson = '';
+  inside.trainerInstalled(testInfo.count, trainedTo.step);
 
   // Evaluating a model without weights would build them from a batch of held-out digits, and
   // the summary is meant to show "?" until the first training batch.
   let evaluation = null;
+  let heldOut = null;
   if (trainer.summary().every((layer) => layer.inputs != null)) {
-    const { loss, accuracy } = trainer.evaluate();
-    evaluation = { loss, accuracy };
+    heldOut = trainer.evaluate();
+    evaluation = { loss: heldOut.loss, accuracy: heldOut.accuracy };
   }
 
   console.info(
@@ -293,6 +300,9 @@ function installTrainer(next, data, origin, step) {
     evaluation,
   });
   postSummaryIfChanged();
+  if (heldOut) {
+    inside.evaluated(trainer, heldOut, trainedTo.step);
+  }
 }
 
 // Model files
@@ -405,6 +415,7 @@ function trainSlice() {
     learningRate: result.learningRate,
   });
   postSummaryIfChanged();
+  inside.sliceTrained(trainer, result.step);
 
   if (!Number.isFinite(result.loss)) {
     setRunning(false);
@@ -449,6 +460,7 @@ function evaluate() {
     loss: result.loss,
     accuracy: result.accuracy,
   });
+  inside.evaluated(trainer, result, trainedTo.step);
 }
 
 // Prediction and summary
