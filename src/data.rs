@@ -275,9 +275,7 @@ impl Dataset {
 
     /// Returns a copy of the images in `range` as values in [0, 1], one per row.
     pub fn image_rows(&self, range: std::ops::Range<usize>) -> Array2<f32> {
-        self.images
-            .slice(ndarray::s![range, ..])
-            .mapv(scale)
+        self.images.slice(ndarray::s![range, ..]).mapv(scale)
     }
 
     pub fn labels(&self) -> &[u8] {

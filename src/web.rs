@@ -567,6 +567,13 @@ impl Trainer {
             .collect()
     }
 
+    /// Returns the number of training steps taken, counting those before `saveModel` for a
+    /// trainer from `loadModel`.
+    #[wasm_bindgen(getter)]
+    pub fn step(&self) -> f64 {
+        self.core.step() as f64
+    }
+
     /// Returns the seed in use, so the run can be repeated.
     #[wasm_bindgen(getter)]
     pub fn seed(&self) -> f64 {

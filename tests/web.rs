@@ -501,3 +501,14 @@ fn evaluation_images_and_weights() {
         .expect_err("a string is not a list");
     assert!(error_message(error).contains("testImages"));
 }
+
+#[wasm_bindgen_test]
+fn step_survives_a_model_file() {
+    let mut trainer = loaded_trainer(r#"{"seed": 6, "hidden": [8]}"#);
+    assert_eq!(trainer.step(), 0.0);
+    trainer.train_steps(JsValue::from(7)).expect("steps");
+    assert_eq!(trainer.step(), 7.0);
+    let file = trainer.save_model().expect("save");
+    let loaded = Trainer::load_model(file.into()).expect("load");
+    assert_eq!(loaded.step(), 7.0);
+}
