@@ -3,7 +3,6 @@
 
 import init, { Trainer } from '../pkg/lazynet.js';
 import { createInsideWorker } from './inside-worker.js';
-import { readStepCount } from './model-file.js';
 import { createModelStore } from './model-store.js';
 import { Reply, Request } from './protocol.js';
 import { TRAINER_DEFAULTS } from './settings.js';
@@ -204,7 +203,7 @@ async function restoreTrainer(config) {
     }
     try {
       const next = Trainer.loadModel(saved);
-      installTrainer(next, data, 'restored', readStepCount(saved));
+      installTrainer(next, data, 'restored', next.step);
       return;
     } catch (error) {
       console.warn(`lazynet: the saved model could not be restored, so a new one is built: ${errorMessage(error)}`);
@@ -232,7 +231,7 @@ async function openModel(file) {
   }
 
   setRunning(false);
-  installTrainer(next, data, 'opened', readStepCount(file));
+  installTrainer(next, data, 'opened', next.step);
 }
 
 // Loads the bundled digits into `next`, which has trained for `step` steps, and makes it the
