@@ -69,6 +69,7 @@ export function createInsideWorker(post) {
       );
       post({ type: Reply.ACTIVATION_STATS, id, activation: trainer.config.activation, results });
     } catch (error) {
+      console.warn(`lazynet: activation statistics (request ${id}) failed: ${errorMessage(error)}`);
       post({ type: Reply.ACTIVATION_STATS, id, error: errorMessage(error) });
     }
   }
@@ -90,16 +91,14 @@ export function createInsideWorker(post) {
       const { side, pixels, labels } = trainer.testImages(indices);
       post({ type: Reply.TEST_IMAGES, id, side, pixels, labels }, [pixels.buffer, labels.buffer]);
     } catch (error) {
+      console.warn(`lazynet: held-out images (request ${id}) failed: ${errorMessage(error)}`);
       post({ type: Reply.TEST_IMAGES, id, error: errorMessage(error) });
     }
   }
 
   function setWeightsPage(trainer, offset, count) {
     if (!Number.isInteger(offset) || !Number.isInteger(count) || offset < 0 || count < 0) {
-      post({
-        type: Reply.ERROR,
-        message: `Invalid weights request: offset ${offset} and count ${count} must be whole numbers from 0.`,
-      });
+      postError(`Invalid weights request: offset ${offset} and count ${count} must be whole numbers from 0.`);
       return;
     }
     weightsPage = count === 0 ? null : { offset, count: Math.min(count, MAX_WEIGHT_UNITS) };
@@ -116,7 +115,7 @@ export function createInsideWorker(post) {
     try {
       layer = trainer.firstLayerWeights();
     } catch (error) {
-      post({ type: Reply.ERROR, message: `Reading the first layer's weights failed: ${errorMessage(error)}` });
+      postError(`Reading the first layer's weights failed: ${errorMessage(error)}`);
       return;
     }
     if (layer === null) {
@@ -149,7 +148,7 @@ export function createInsideWorker(post) {
       try {
         testLabels = trainer.testImages(indices).labels;
       } catch (error) {
-        post({ type: Reply.ERROR, message: `Reading the held-out labels failed: ${errorMessage(error)}` });
+        postError(`Reading the held-out labels failed: ${errorMessage(error)}`);
         return;
       }
     }
@@ -160,6 +159,12 @@ export function createInsideWorker(post) {
       predicted.buffer,
       probabilities.buffer,
     ]);
+  }
+
+  // Logs `message` and shows it in the page's error line.
+  function postError(message) {
+    console.warn(`lazynet: ${message}`);
+    post({ type: Reply.ERROR, message });
   }
 
   return { handleRequest, trainerInstalled, sliceTrained, evaluated };

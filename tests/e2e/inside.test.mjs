@@ -230,9 +230,12 @@ describe('views inside the network', () => {
       const expected = Math.min(confusion[row][column], MAX_CELL_IMAGES);
       await page.locator(`.confusion-cell[data-true="${row}"][data-predicted="${column}"]`).click();
       await waitForCell(page, row, column);
-      const shown = await readCellImages(page);
-      assert.equal(shown.count, expected, `images shown for true ${row}, predicted ${column}`);
-      assert.ok(shown.labels.every((label) => label === String(row)), `labels ${shown.labels.join(', ')}`);
+      const cellImages = await readCellImages(page);
+      assert.equal(cellImages.count, expected, `images shown for true ${row}, predicted ${column}`);
+      assert.ok(
+        cellImages.labels.every((label) => label === String(row)),
+        `labels ${cellImages.labels.join(', ')}`,
+      );
       assert.equal(
         await page.locator(`.confusion-cell[data-true="${row}"][data-predicted="${column}"]`).getAttribute('aria-pressed'),
         'true',
