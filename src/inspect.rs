@@ -28,6 +28,9 @@ pub struct LayerStats {
     /// Fraction of units inactive on every image of the batch (see
     /// [`crate::layers::Function::is_inactive`]); `None` for a dense layer.
     pub dead: Option<f64>,
+    /// Fraction of all output values that are inactive, image by image; `None` for a dense
+    /// layer.
+    pub inactive: Option<f64>,
     /// Standard deviation of the loss gradient with respect to this layer's output.
     pub gradient_std: f64,
 }
@@ -95,6 +98,7 @@ pub fn activation_stats(
                 mean,
                 std,
                 dead: layer.dead_fraction(),
+                inactive: layer.inactive_fraction(),
                 gradient_std,
             }
         })

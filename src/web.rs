@@ -423,15 +423,25 @@ impl Trainer {
         ])
     }
 
+    /// Returns the labels of the held-out split as a `Uint8Array`, in file order, or
+    /// `undefined` before `loadTestData`.
+    #[wasm_bindgen(getter, js_name = testLabels)]
+    pub fn test_labels(&self) -> Option<Uint8Array> {
+        self.core
+            .test_data()
+            .map(|data| Uint8Array::from(data.labels()))
+    }
+
     /// Shows what initialization does to this architecture. It builds a fresh copy
     /// initialized with `initializer` (`"glorot_uniform"`, `"he_uniform"`, `"normal"` for
     /// N(0, 1) or `"zeros"`) and passes the first `count` training images (default 256, at
     /// most 4096) forward and back once. It returns `{ initializer, loss, layers }`, where
     /// `loss` is the cross-entropy at initialization: ln 10 ≈ 2.30 is healthy. Each entry of
-    /// `layers` is `{ name, kind, mean, std, dead, gradientStd }` for one layer's outputs.
-    /// `dead` is the fraction of units inactive on every image (null for dense layers), and
-    /// `gradientStd` the standard deviation of the loss gradient at that output. The
-    /// trainer's own model does not change.
+    /// `layers` is `{ name, kind, mean, std, dead, inactive, gradientStd }` for one layer's
+    /// outputs. `dead` is the fraction of units inactive on every image and `inactive` the
+    /// fraction of all output values inactive (a ReLU's zeros, a saturated tanh or sigmoid);
+    /// both are null for dense layers. `gradientStd` is the standard deviation of the loss
+    /// gradient at that output. The trainer's own model does not change.
     #[wasm_bindgen(js_name = activationStats)]
     pub fn activation_stats(
         &self,
@@ -466,6 +476,10 @@ impl Trainer {
                     ("mean", JsValue::from(layer.mean)),
                     ("std", JsValue::from(layer.std)),
                     ("dead", layer.dead.map_or(JsValue::NULL, JsValue::from)),
+                    (
+                        "inactive",
+                        layer.inactive.map_or(JsValue::NULL, JsValue::from),
+                    ),
                     ("gradientStd", JsValue::from(layer.gradient_std)),
                 ])
             })

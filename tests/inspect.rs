@@ -207,3 +207,34 @@ fn evaluation_lists_each_prediction() {
     assert_eq!(confusion, evaluation.confusion);
     assert_eq!(correct as f32 / labels.len() as f32, evaluation.accuracy);
 }
+
+#[test]
+fn saturation_shows_image_by_image() {
+    // A tanh unit saturates on some images and not others, so few units are dead on the
+    // whole batch, but most values are inactive with unscaled N(0, 1) weights.
+    let config = Config {
+        activation: ActivationKind::Tanh,
+        seed: 7,
+        ..Config::default()
+    };
+    let trainer = trainer(config);
+    let normal = trainer
+        .activation_stats(Initializer::Normal { std: 1.0 }, 256)
+        .unwrap();
+    let glorot = trainer
+        .activation_stats(Initializer::GlorotUniform, 256)
+        .unwrap();
+    let tanh_1 = |s: &lazynet::inspect::ActivationStats| s.layers[1].clone();
+    assert!(tanh_1(&normal).inactive.unwrap() > 0.5, "{:?}", tanh_1(&normal));
+    assert!(tanh_1(&normal).dead.unwrap() < tanh_1(&normal).inactive.unwrap());
+    assert!(tanh_1(&glorot).inactive.unwrap() < 0.05, "{:?}", tanh_1(&glorot));
+    assert_eq!(glorot.layers[0].inactive, None);
+
+    // For ReLU, inactive values are the zeros: about half of them with Glorot.
+    let relu = default_trainer()
+        .activation_stats(Initializer::GlorotUniform, 256)
+        .unwrap();
+    let zeros = relu.layers[1].inactive.unwrap();
+    assert!(zeros > 0.3, "{zeros}");
+    assert!(zeros < 0.8, "{zeros}");
+}

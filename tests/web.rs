@@ -512,6 +512,7 @@ fn evaluation_images_and_weights() {
     let labels: Uint8Array = get(&images, "labels").dyn_into().unwrap();
     let expected = lazynet::data::decode_labels(TEST_LABELS).unwrap();
     assert_eq!(labels.to_vec(), [expected[0], expected[999]]);
+    assert_eq!(trainer.test_labels().unwrap().to_vec(), expected);
 
     let typed = js_sys::Uint32Array::from(&[5u32][..]);
     assert!(trainer.test_images(typed.into()).is_ok());

@@ -41,7 +41,8 @@ const EXPLODING_LOSS = 2 * EVEN_GUESS_LOSS;
 const EXPLODING_STD = 10;
 // Below this a layer's outputs are close to equal on every image.
 const VANISHING_STD = 1e-3;
-// An activation layer with at least this fraction of dead or saturated units is flagged.
+// An activation layer is flagged when at least this fraction of its ReLU units is dead (off
+// on every image) or of its tanh or sigmoid values is saturated.
 const DEAD_FRACTION = 0.5;
 // The gradient vanishes when it reaches the first layer this many times smaller than at the
 // output, so the first layers barely learn. Four sigmoid layers of 64 units under Glorot
@@ -159,7 +160,7 @@ function createLayerTable(layers, stdRange, gradientRange) {
     heading('Layer'),
     logHeading('Output std', stdRange),
     heading('Mean'),
-    heading('Dead'),
+    heading(saturates(layers) ? 'Saturated' : 'Dead'),
     logHeading('Gradient std', gradientRange),
   );
   head.append(headings);
@@ -171,6 +172,7 @@ function createLayerTable(layers, stdRange, gradientRange) {
     row.dataset.std = String(layer.std);
     row.dataset.mean = String(layer.mean);
     row.dataset.dead = layer.dead === null ? '' : String(layer.dead);
+    row.dataset.inactive = layer.inactive === null ? '' : String(layer.inactive);
     row.dataset.gradientStd = String(layer.gradientStd);
 
     const name = document.createElement('th');
@@ -181,11 +183,12 @@ function createLayerTable(layers, stdRange, gradientRange) {
     mean.textContent = formatNumber(layer.mean);
     const dead = document.createElement('td');
     dead.className = 'number';
-    if (layer.dead === null) {
+    const share = flaggedShare(layer);
+    if (share === null) {
       dead.textContent = '–';
     } else {
-      dead.textContent = `${Math.round(layer.dead * 100)} %`;
-      dead.classList.toggle('is-high', layer.dead >= DEAD_FRACTION);
+      dead.textContent = `${Math.round(share * 100)} %`;
+      dead.classList.toggle('is-high', share >= DEAD_FRACTION);
     }
     const std = logBarCell(layer.std, stdRange);
     std.querySelector('.log-fill').classList.toggle('is-high', layer.std > EXPLODING_STD);
@@ -249,6 +252,21 @@ function logRange(values) {
   return { low, high };
 }
 
+// Returns whether the layers use a saturating activation (tanh or sigmoid) instead of ReLU.
+function saturates(layers) {
+  return layers.some((layer) => layer.kind === 'tanh' || layer.kind === 'sigmoid');
+}
+
+// Returns the share of an activation layer the panel flags: dead units for ReLU, saturated
+// values for tanh and sigmoid, whose units saturate on some images and not on others. Null
+// for a dense layer.
+function flaggedShare(layer) {
+  if (layer.dead === null) {
+    return null;
+  }
+  return layer.kind === 'relu' ? layer.dead : layer.inactive;
+}
+
 // Names the worst sign in one initializer's statistics, a key of VERDICTS.
 function judge(result, activation) {
   // Every layer but the output layer. A network without hidden layers has none, and its
@@ -261,7 +279,7 @@ function judge(result, activation) {
   if (!(result.loss <= EXPLODING_LOSS) || !(last.std <= EXPLODING_STD)) {
     return 'explodes';
   }
-  if (inner.some((layer) => layer.dead !== null && layer.dead >= DEAD_FRACTION)) {
+  if (inner.some((layer) => flaggedShare(layer) !== null && flaggedShare(layer) >= DEAD_FRACTION)) {
     return activation === 'relu' ? 'dead' : 'saturated';
   }
   if (inner.some((layer) => layer.std < VANISHING_STD)) {

@@ -28,7 +28,6 @@ export function createInsideWorker(post) {
   let lastWeightsTime = -Infinity;
   // True class of each held-out image, read once per Trainer.
   let testLabels = null;
-  let testCount = 0;
   // Training steps of the current model, sent with its weights.
   let currentStep = 0;
 
@@ -49,11 +48,9 @@ export function createInsideWorker(post) {
     }
   }
 
-  // Forgets what belonged to the previous Trainer. The new one has trained `step` steps and
-  // contains `count` held-out images.
-  function trainerInstalled(count, step) {
+  // Forgets what belonged to the previous Trainer. The new one has trained `step` steps.
+  function trainerInstalled(step) {
     testLabels = null;
-    testCount = count;
     currentStep = step;
     lastWeightsTime = -Infinity;
   }
@@ -144,11 +141,9 @@ export function createInsideWorker(post) {
     currentStep = step;
     if (!testLabels) {
       // The labels are the same for every evaluation of this Trainer, so read them once.
-      const indices = Uint32Array.from({ length: testCount }, (_, index) => index);
-      try {
-        testLabels = trainer.testImages(indices).labels;
-      } catch (error) {
-        postError(`Reading the held-out labels failed: ${errorMessage(error)}`);
+      testLabels = trainer.testLabels;
+      if (!testLabels) {
+        postError('Reading the held-out labels failed: the Trainer has no held-out split.');
         return;
       }
     }

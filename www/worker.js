@@ -267,7 +267,7 @@ function installTrainer(next, data, origin, step) {
   lastEvaluatedEpoch = trainedTo.epoch;
   scheduleFinished = step >= scheduleSteps;
   lastSummaryJson = '';
-  inside.trainerInstalled(testInfo.count, trainedTo.step);
+  inside.trainerInstalled(trainedTo.step);
 
   // Evaluating a model without weights would build them from a batch of held-out digits, and
   // the summary is meant to show "?" until the first training batch.

@@ -200,6 +200,19 @@ impl<F: Function> Activation<F> {
         Ok(self.grad_input.view())
     }
 
+    /// Returns the fraction of all output values that are inactive: a ReLU's zeros, a tanh's
+    /// or sigmoid's saturated values. Unlike `dead_fraction`, it shows saturation that varies
+    /// from image to image.
+    pub fn inactive_fraction(&self) -> Option<f64> {
+        self.width?;
+        let total = self.output.len();
+        if total == 0 {
+            return Some(0.0);
+        }
+        let inactive = self.output.iter().filter(|&&y| F::is_inactive(y)).count();
+        Some(inactive as f64 / total as f64)
+    }
+
     /// Returns the fraction of units that are inactive on every row of the last output:
     /// units that pass no gradient for the whole batch.
     pub fn dead_fraction(&self) -> Option<f64> {

@@ -53,6 +53,12 @@ impl Layer {
         }
     }
 
+    /// Returns the fraction of all values of the last batch's output that are inactive, for an
+    /// activation layer; `None` for a dense layer or before a batch.
+    pub fn inactive_fraction(&self) -> Option<f64> {
+        dispatch!(self, _d => None, a => a.inactive_fraction())
+    }
+
     /// Returns the dense layer inside, or `None` for an activation.
     pub fn as_dense(&self) -> Option<&Dense> {
         dispatch!(self, dense => Some(dense), _a => None)
