@@ -7,7 +7,7 @@
 //! | offset | size | field |
 //! |---|---|---|
 //! | 0 | 8 | magic bytes `LAZYNET\0` |
-//! | 8 | 4 | format version, `u32`, currently 1 |
+//! | 8 | 4 | format version, `u32`, currently 2 |
 //! | 12 | 4 | `inputSize`, `u32` |
 //! | 16 | 4 | `h`, `u32` |
 //! | 20 | 4·h | hidden widths, `u32` each, first to last |
@@ -23,9 +23,10 @@
 //! | c + 28 | 4 | epochs, `u32` |
 //! | c + 32 | 1 | schedule: 0 `cosine`, 1 `constant` |
 //! | c + 33 | 4 | weight decay, `f32` |
-//! | c + 37 | 8 | training steps taken, `u64` |
-//! | c + 45 | 4 | dense layer count `d`, `u32`, always `h + 1` |
-//! | c + 49 | … | `d` dense layers, first to last, as below |
+//! | c + 37 | 1 | activation: 0 `relu`, 1 `tanh`, 2 `sigmoid` |
+//! | c + 38 | 8 | training steps taken, `u64` |
+//! | c + 46 | 4 | dense layer count `d`, `u32`, always `h + 1` |
+//! | c + 50 | … | `d` dense layers, first to last, as below |
 //! | end − 4 | 4 | CRC-32 (IEEE, as in gzip and PNG) of every byte before it, `u32` |
 //!
 //! Each dense layer is written as:
@@ -37,6 +38,9 @@
 //! | 4·n·u | weights, `f32`, row-major `n × u` (row `i` contains input `i`'s weights) |
 //! | 4·u | biases, `f32`; absent when `n` is 0 |
 //!
+//! Version 1 files, written before the activation could be chosen, lack the activation byte
+//! (every later offset is one less) and are read as `relu`.
+//!
 //! A model saved before its first batch has `n = 0` in every layer and no weights. A loaded
 //! model then builds its weights on its first batch from the saved seed, as the original would.
 //!
@@ -47,7 +51,7 @@
 
 use ndarray::{Array1, Array2};
 
-use crate::config::{Config, Schedule};
+use crate::config::{ActivationKind, Config, Schedule};
 use crate::error::{Error, Result};
 use crate::init::Initializer;
 use crate::layers::Layer;
@@ -56,8 +60,10 @@ use crate::optim::OptimizerKind;
 
 /// First 8 bytes of every model file.
 pub const MAGIC: [u8; 8] = *b"LAZYNET\0";
-/// The format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The format version this build writes. It also reads every earlier version.
+pub const FORMAT_VERSION: u32 = 2;
+/// The first version with the activation byte.
+const ACTIVATION_VERSION: u32 = 2;
 /// Largest step count accepted: 2⁵³ − 1, the largest integer a JavaScript number represents
 /// exactly.
 pub const MAX_STEP: u64 = (1 << 53) - 1;
@@ -82,10 +88,7 @@ pub(crate) fn restore_weights(model: &mut Sequential, layers: Vec<LayerWeights>)
     let dense_layers = model
         .layers_mut()
         .iter_mut()
-        .filter_map(|layer| match layer {
-            Layer::Dense(dense) => Some(dense),
-            Layer::Relu(_) => None,
-        });
+        .filter_map(Layer::as_dense_mut);
     for (dense, saved) in dense_layers.zip(layers) {
         if let Some((weight, bias)) = saved {
             dense.set_parameters(weight, bias)?;
@@ -102,14 +105,7 @@ pub(crate) fn encode(config: &Config, step: u64, model: &Sequential) -> Result<V
     encode_config(&mut out, config)?;
     out.extend_from_slice(&step.to_le_bytes());
 
-    let dense_layers: Vec<_> = model
-        .layers()
-        .iter()
-        .filter_map(|layer| match layer {
-            Layer::Dense(dense) => Some(dense),
-            Layer::Relu(_) => None,
-        })
-        .collect();
+    let dense_layers: Vec<_> = model.layers().iter().filter_map(Layer::as_dense).collect();
     put_u32(&mut out, to_u32(dense_layers.len(), "dense layer count")?);
     for (index, dense) in dense_layers.iter().enumerate() {
         let name = format!("dense_{}", index + 1);
@@ -168,6 +164,11 @@ fn encode_config(out: &mut Vec<u8>, config: &Config) -> Result<()> {
         Schedule::Constant => 1,
     });
     put_f32(out, config.weight_decay);
+    out.push(match config.activation {
+        ActivationKind::Relu => 0,
+        ActivationKind::Tanh => 1,
+        ActivationKind::Sigmoid => 2,
+    });
     Ok(())
 }
 
@@ -210,6 +211,7 @@ struct RawModel {
     epochs: u32,
     schedule: u8,
     weight_decay: f32,
+    activation: u8,
     step: u64,
     layers: Vec<RawLayer>,
 }
@@ -322,13 +324,13 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<SavedModel> {
              {FORMAT_VERSION}, so update lazynet to load it"
         )));
     }
-    if version != FORMAT_VERSION {
+    if version == 0 {
         return Err(Error::new(format!(
-            "model file: format version {version} is invalid; this build reads version {FORMAT_VERSION}"
+            "model file: format version 0 is invalid; this build reads versions 1 to {FORMAT_VERSION}"
         )));
     }
 
-    let raw = read_raw(&mut reader)?;
+    let raw = read_raw(&mut reader, version)?;
     let body_end = reader.position;
     let stored_checksum = reader.u32("the CRC-32 checksum")?;
     if reader.remaining() > 0 {
@@ -365,7 +367,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<SavedModel> {
     })
 }
 
-fn read_raw(reader: &mut Reader) -> Result<RawModel> {
+fn read_raw(reader: &mut Reader, version: u32) -> Result<RawModel> {
     let input_size = reader.u32("inputSize")?;
     let hidden_count = reader.u32("the hidden layer count")?;
     let hidden = reader.u32s(hidden_count as usize, "the hidden widths")?;
@@ -381,6 +383,11 @@ fn read_raw(reader: &mut Reader) -> Result<RawModel> {
     let epochs = reader.u32("epochs")?;
     let schedule = reader.u8("schedule")?;
     let weight_decay = reader.f32("weightDecay")?;
+    let activation = if version >= ACTIVATION_VERSION {
+        reader.u8("the activation")?
+    } else {
+        0
+    };
     let step = reader.u64("the step count")?;
 
     let layer_count = reader.u32("the dense layer count")?;
@@ -420,6 +427,7 @@ fn read_raw(reader: &mut Reader) -> Result<RawModel> {
         epochs,
         schedule,
         weight_decay,
+        activation,
         step,
         layers,
     })
@@ -467,8 +475,21 @@ fn config_from_raw(raw: &RawModel) -> Result<Config> {
         1 => Schedule::Constant,
         code => return Err(unknown_code("schedule", code, "0 (cosine) or 1 (constant)")),
     };
+    let activation = match raw.activation {
+        0 => ActivationKind::Relu,
+        1 => ActivationKind::Tanh,
+        2 => ActivationKind::Sigmoid,
+        code => {
+            return Err(unknown_code(
+                "activation",
+                code,
+                "0 (relu), 1 (tanh) or 2 (sigmoid)",
+            ))
+        }
+    };
     Ok(Config {
         hidden: raw.hidden.iter().map(|&w| w as usize).collect(),
+        activation,
         initializer,
         optimizer,
         learning_rate,

@@ -24,6 +24,40 @@ pub const MIN_INPUT_SIZE: usize = 4;
 /// Largest image side the network may see: MNIST's own 28.
 pub const MAX_INPUT_SIZE: usize = 28;
 
+/// The function between hidden layers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ActivationKind {
+    /// `max(x, 0)`: the default, and the one He initialization is derived for.
+    #[default]
+    Relu,
+    /// `tanh(x)`: zero-centred and saturating, the case Glorot initialization is derived for.
+    Tanh,
+    /// `1 / (1 + e^−x)`: saturating and not zero-centred, so deep stacks learn slowly.
+    Sigmoid,
+}
+
+impl ActivationKind {
+    /// Parses the names used in the JavaScript config: `relu`, `tanh`, `sigmoid`.
+    pub fn from_name(name: &str) -> Result<Self> {
+        match name {
+            "relu" => Ok(Self::Relu),
+            "tanh" => Ok(Self::Tanh),
+            "sigmoid" => Ok(Self::Sigmoid),
+            other => Err(Error::new(format!(
+                "activation: unknown name {other:?}; expected \"relu\", \"tanh\" or \"sigmoid\""
+            ))),
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Relu => "relu",
+            Self::Tanh => "tanh",
+            Self::Sigmoid => "sigmoid",
+        }
+    }
+}
+
 /// Learning-rate schedule over the configured epochs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Schedule {
@@ -80,6 +114,8 @@ impl Schedule {
 pub struct Config {
     /// Width of each hidden layer, first to last.
     pub hidden: Vec<usize>,
+    /// Function after each hidden dense layer.
+    pub activation: ActivationKind,
     pub initializer: Initializer,
     pub optimizer: OptimizerKind,
     /// Peak step size; `None` means the optimizer's default (Adam 0.001, SGD 0.05).
@@ -105,6 +141,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             hidden: vec![256, 128],
+            activation: ActivationKind::Relu,
             initializer: Initializer::GlorotUniform,
             optimizer: OptimizerKind::Adam,
             learning_rate: None,

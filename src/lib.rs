@@ -7,6 +7,7 @@ pub mod config;
 pub mod data;
 pub mod error;
 pub mod init;
+pub mod inspect;
 pub mod layers;
 pub mod loss;
 pub mod model;

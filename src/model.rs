@@ -2,9 +2,10 @@
 
 use ndarray::{Array2, ArrayView2};
 
+use crate::config::ActivationKind;
 use crate::error::{Error, Result};
 use crate::init::Initializer;
-use crate::layers::{Dense, Layer, Relu};
+use crate::layers::{Dense, Layer};
 use crate::rng::{Rng, Stream};
 
 /// One row of [`Sequential::summary`].
@@ -41,10 +42,21 @@ impl Sequential {
     /// then a dense layer of `classes` logits. No input width is given anywhere: every dense
     /// layer infers it from its first batch.
     pub fn mlp(hidden: &[usize], classes: usize, initializer: Initializer, seed: u64) -> Self {
+        Self::mlp_with(hidden, ActivationKind::Relu, classes, initializer, seed)
+    }
+
+    /// Like [`Sequential::mlp`], with `activation` after each hidden dense layer.
+    pub fn mlp_with(
+        hidden: &[usize],
+        activation: ActivationKind,
+        classes: usize,
+        initializer: Initializer,
+        seed: u64,
+    ) -> Self {
         let mut layers = Vec::with_capacity(2 * hidden.len() + 1);
         for &units in hidden {
             layers.push(Layer::Dense(Dense::new(units, initializer)));
-            layers.push(Layer::Relu(Relu::new()));
+            layers.push(Layer::activation(activation));
         }
         layers.push(Layer::Dense(Dense::new(classes, initializer)));
         Self::new(layers, seed)
@@ -149,17 +161,22 @@ impl Sequential {
     }
 
     fn layer_names(&self) -> Vec<String> {
-        let mut dense = 0;
-        let mut relu = 0;
+        let mut counts: Vec<(&'static str, usize)> = Vec::new();
         self.layers
             .iter()
             .map(|layer| {
-                let counter = match layer {
-                    Layer::Dense(_) => &mut dense,
-                    Layer::Relu(_) => &mut relu,
+                let kind = layer.kind();
+                let count = match counts.iter_mut().find(|(k, _)| *k == kind) {
+                    Some((_, count)) => {
+                        *count += 1;
+                        *count
+                    }
+                    None => {
+                        counts.push((kind, 1));
+                        1
+                    }
                 };
-                *counter += 1;
-                format!("{}_{}", layer.kind(), counter)
+                format!("{kind}_{count}")
             })
             .collect()
     }

@@ -10,6 +10,8 @@ pub use crate::config::{
 };
 use crate::data::{Batches, Dataset, CLASSES};
 use crate::error::{Error, Result};
+use crate::init::Initializer;
+use crate::inspect;
 use crate::loss::{argmax, softmax, softmax_cross_entropy};
 use crate::model::{LayerSummary, Sequential};
 use crate::optim::Optimizer;
@@ -45,6 +47,10 @@ pub struct Evaluation {
     pub accuracy: f32,
     /// `confusion[true][predicted]` counts.
     pub confusion: [[u32; CLASSES]; CLASSES],
+    /// The predicted class of each held-out image, in the data's order.
+    pub predicted: Vec<u8>,
+    /// `n × 10` softmax probabilities, row-major, in the data's order.
+    pub probabilities: Vec<f32>,
 }
 
 /// The probabilities for a drawing and the image the network saw (`inputSize` squared).
@@ -76,7 +82,13 @@ impl Trainer {
     /// first batch, from its width.
     pub fn new(config: Config) -> Result<Self> {
         config.validate()?;
-        let model = Sequential::mlp(&config.hidden, CLASSES, config.initializer, config.seed);
+        let model = Sequential::mlp_with(
+            &config.hidden,
+            config.activation,
+            CLASSES,
+            config.initializer,
+            config.seed,
+        );
         let optimizer =
             config
                 .optimizer
@@ -248,6 +260,8 @@ impl Trainer {
             ));
         };
         let mut confusion = [[0u32; CLASSES]; CLASSES];
+        let mut predicted = Vec::with_capacity(test.len());
+        let mut probabilities = Vec::with_capacity(test.len() * CLASSES);
         let mut loss_sum = 0.0f64;
         let mut correct = 0usize;
         for start in (0..test.len()).step_by(EVALUATION_CHUNK) {
@@ -260,13 +274,18 @@ impl Trainer {
             loss_sum += f64::from(result.loss) * labels.len() as f64;
             correct += result.correct;
             for (row, &label) in logits.axis_iter(Axis(0)).zip(labels) {
-                confusion[usize::from(label)][argmax(row)] += 1;
+                let class = argmax(row);
+                confusion[usize::from(label)][class] += 1;
+                predicted.push(class as u8);
             }
+            probabilities.extend(softmax(&logits));
         }
         Ok(Evaluation {
             loss: (loss_sum / test.len() as f64) as f32,
             accuracy: correct as f32 / test.len() as f32,
             confusion,
+            predicted,
+            probabilities,
         })
     }
 
@@ -333,6 +352,47 @@ impl Trainer {
 
     pub fn summary(&self) -> Vec<LayerSummary> {
         self.model.summary()
+    }
+
+    /// Reports what a fresh copy of this architecture, initialized with `initializer`, does
+    /// with the first `count` training images; see [`inspect::activation_stats`]. The
+    /// trainer's own model is not touched.
+    pub fn activation_stats(
+        &self,
+        initializer: Initializer,
+        count: usize,
+    ) -> Result<inspect::ActivationStats> {
+        let Some(train) = self.training_data() else {
+            return Err(Error::new(
+                "activationStats: no training data; call loadTrainingData first",
+            ));
+        };
+        inspect::activation_stats(&self.config, initializer, train, count)
+    }
+
+    /// Returns the first dense layer's weights as one image per unit, or `None` before the
+    /// first batch.
+    pub fn first_layer_weights(&self) -> Option<inspect::FirstLayerWeights> {
+        inspect::first_layer_weights(&self.model, self.config.input_size)
+    }
+
+    /// Returns the held-out images at `indices` (`k × side²` values in [0, 1], the network's
+    /// input) and their labels.
+    pub fn test_images(&self, indices: &[usize]) -> Result<(Vec<f32>, Vec<u8>)> {
+        let Some(test) = self.test.as_ref() else {
+            return Err(Error::new(
+                "testImages: no test data; call loadTestData first",
+            ));
+        };
+        if let Some(&index) = indices.iter().find(|&&i| i >= test.len()) {
+            return Err(Error::new(format!(
+                "testImages: index {index} is out of range; the held-out split has {} images, indices 0 to {}",
+                test.len(),
+                test.len() - 1
+            )));
+        }
+        let (images, labels) = test.gather(indices);
+        Ok((images.into_iter().collect(), labels))
     }
 
     /// Returns the bytes of a model file with the config, the step count and every weight, in

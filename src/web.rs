@@ -8,15 +8,16 @@ use std::sync::Once;
 use js_sys::{Array, ArrayBuffer, Float32Array, Object, Reflect, Uint8Array, Uint8ClampedArray};
 use wasm_bindgen::prelude::*;
 
-use crate::config::{self, Config, Schedule};
+use crate::config::{self, ActivationKind, Config, Schedule};
 use crate::data::Dataset;
 use crate::init::Initializer;
 use crate::optim::OptimizerKind;
 use crate::train;
 use crate::Error;
 
-const CONFIG_FIELDS: [&str; 12] = [
+const CONFIG_FIELDS: [&str; 13] = [
     "hidden",
+    "activation",
     "initializer",
     "optimizer",
     "learningRate",
@@ -139,11 +140,15 @@ fn parse_config(value: &JsValue) -> Result<Config, JsError> {
                 }
                 config.hidden = widths;
             }
+            "activation" => {
+                let text = string_field("activation", &field, "\"relu\", \"tanh\" or \"sigmoid\"")?;
+                config.activation = ActivationKind::from_name(&text).map_err(js_error)?;
+            }
             "initializer" => {
                 let text = string_field(
                     "initializer",
                     &field,
-                    "\"glorot_uniform\", \"he_uniform\" or \"zeros\"",
+                    "\"glorot_uniform\", \"he_uniform\", \"normal\" or \"zeros\"",
                 )?;
                 config.initializer = Initializer::from_name(&text).map_err(js_error)?;
             }
@@ -252,6 +257,28 @@ fn bytes(value: &JsValue, argument: &str) -> Result<Vec<u8>, JsError> {
     }
 }
 
+/// Reads a list of held-out indices from a `Uint32Array` or an array of whole numbers.
+fn index_list(value: &JsValue) -> Result<Vec<usize>, JsError> {
+    if let Some(array) = value.dyn_ref::<js_sys::Uint32Array>() {
+        return Ok(array.to_vec().into_iter().map(|i| i as usize).collect());
+    }
+    if !Array::is_array(value) {
+        return Err(JsError::new(&format!(
+            "testImages: invalid value {}; expected a Uint32Array or an array of indices",
+            describe(value)
+        )));
+    }
+    Array::from(value)
+        .iter()
+        .map(|index| {
+            whole_number("testImages: index", &index, 0.0, f64::from(u32::MAX)).map(|i| i as usize)
+        })
+        .collect()
+}
+
+/// Training images `activationStats` uses when no count is given.
+const DEFAULT_STATS_IMAGES: usize = 256;
+
 /// A neural network with its training data, trained step by step from JavaScript.
 #[wasm_bindgen]
 pub struct Trainer {
@@ -283,8 +310,14 @@ impl Trainer {
 
 #[wasm_bindgen]
 impl Trainer {
-    /// Creates a trainer from an optional config object: `hidden`, `initializer`, `optimizer`,
-    /// `learningRate`, `momentum`, `batchSize`, `seed`. Without a seed, one is drawn at random.
+    /// Creates a trainer from an optional config object whose fields are all optional.
+    /// `hidden` lists the hidden widths (default `[256, 128]`). `activation` is `"relu"`,
+    /// `"tanh"` or `"sigmoid"`. `initializer` is `"glorot_uniform"`, `"he_uniform"`,
+    /// `"normal"` or `"zeros"`, and `optimizer` is `"adam"` or `"sgd"`. The numbers are
+    /// `learningRate`, `momentum`, `batchSize` (64), `seed`, `epochs` (30), `weightDecay` (0)
+    /// and `inputSize` (4 to 28); `augment` is a boolean (true) and `schedule` is `"cosine"`
+    /// or `"constant"`. Without a seed, one is drawn at random. No layer has weights until
+    /// the first batch fixes its input width.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<Trainer, JsError> {
         install_panic_hook();
@@ -338,8 +371,10 @@ impl Trainer {
         ])
     }
 
-    /// Evaluates on the held-out split; returns `{ loss, accuracy, confusion }` where
-    /// `confusion[true][predicted]` counts digits.
+    /// Evaluates on the held-out split and returns `{ loss, accuracy, confusion, predicted,
+    /// probabilities }`. `confusion[true][predicted]` counts images. `predicted` is a
+    /// `Uint8Array` with each image's predicted class, in file order. `probabilities` is a
+    /// `Float32Array` of n × 10 softmax outputs.
     pub fn evaluate(&mut self) -> Result<JsValue, JsError> {
         let evaluation = self.core.evaluate().map_err(js_error)?;
         let confusion: Array = evaluation
@@ -355,6 +390,105 @@ impl Trainer {
             ("loss", JsValue::from(evaluation.loss)),
             ("accuracy", JsValue::from(evaluation.accuracy)),
             ("confusion", confusion.into()),
+            (
+                "predicted",
+                Uint8Array::from(evaluation.predicted.as_slice()).into(),
+            ),
+            (
+                "probabilities",
+                Float32Array::from(evaluation.probabilities.as_slice()).into(),
+            ),
+        ])
+    }
+
+    /// Returns held-out images as network inputs: `{ side, pixels, labels }` with
+    /// `pixels` a `Float32Array` of k × side × side values in [0, 1] and `labels` a
+    /// `Uint8Array`, for `indices` (a `Uint32Array` or an array of whole numbers).
+    #[wasm_bindgen(js_name = testImages)]
+    pub fn test_images(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uint32Array | number[]")] indices: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let indices = index_list(&indices)?;
+        let (pixels, labels) = self.core.test_images(&indices).map_err(js_error)?;
+        let side = self.core.test_data().map_or(0, |data| data.cols()) as u32;
+        object(&[
+            ("side", JsValue::from(side)),
+            ("pixels", Float32Array::from(pixels.as_slice()).into()),
+            ("labels", Uint8Array::from(labels.as_slice()).into()),
+        ])
+    }
+
+    /// Shows what initialization does to this architecture. It builds a fresh copy
+    /// initialized with `initializer` (`"glorot_uniform"`, `"he_uniform"`, `"normal"` for
+    /// N(0, 1) or `"zeros"`) and passes the first `count` training images (default 256, at
+    /// most 4096) forward and back once. It returns `{ initializer, loss, layers }`, where
+    /// `loss` is the cross-entropy at initialization: ln 10 ≈ 2.30 is healthy. Each entry of
+    /// `layers` is `{ name, kind, mean, std, dead, gradientStd }` for one layer's outputs.
+    /// `dead` is the fraction of units inactive on every image (null for dense layers), and
+    /// `gradientStd` the standard deviation of the loss gradient at that output. The
+    /// trainer's own model does not change.
+    #[wasm_bindgen(js_name = activationStats)]
+    pub fn activation_stats(
+        &self,
+        initializer: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | undefined")] count: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let name = string_field(
+            "activationStats: initializer",
+            &initializer,
+            "\"glorot_uniform\", \"he_uniform\", \"normal\" or \"zeros\"",
+        )?;
+        let initializer = Initializer::from_name(&name)
+            .map_err(|e| JsError::new(&format!("activationStats: {}", e.message())))?;
+        let count = if count.is_undefined() {
+            DEFAULT_STATS_IMAGES
+        } else {
+            let limit = crate::inspect::MAX_STATS_IMAGES as f64;
+            whole_number("activationStats: count", &count, 1.0, limit)? as usize
+        };
+        let stats = self
+            .core
+            .activation_stats(initializer, count)
+            .map_err(js_error)?;
+        let layers: Array = stats
+            .layers
+            .iter()
+            .map(|layer| {
+                object(&[
+                    ("name", JsValue::from_str(&layer.name)),
+                    ("kind", JsValue::from_str(layer.kind)),
+                    ("mean", JsValue::from(layer.mean)),
+                    ("std", JsValue::from(layer.std)),
+                    ("dead", layer.dead.map_or(JsValue::NULL, JsValue::from)),
+                    ("gradientStd", JsValue::from(layer.gradient_std)),
+                ])
+            })
+            .collect::<Result<_, _>>()?;
+        object(&[
+            ("initializer", JsValue::from_str(stats.initializer.name())),
+            ("loss", JsValue::from(stats.loss)),
+            ("layers", layers.into()),
+        ])
+    }
+
+    /// Returns the first dense layer's weights, one image per hidden unit:
+    /// `{ units, inputs, side, weights }` with `weights` a `Float32Array` of units × inputs,
+    /// row `u` holding unit `u`'s incoming weights as a side × side image. Returns `null`
+    /// before the first batch, while the layer has no weights yet.
+    #[wasm_bindgen(js_name = firstLayerWeights)]
+    pub fn first_layer_weights(&self) -> Result<JsValue, JsError> {
+        let Some(weights) = self.core.first_layer_weights() else {
+            return Ok(JsValue::NULL);
+        };
+        object(&[
+            ("units", JsValue::from(weights.units as u32)),
+            ("inputs", JsValue::from(weights.inputs as u32)),
+            ("side", JsValue::from(weights.side as u32)),
+            (
+                "weights",
+                Float32Array::from(weights.weights.as_slice()).into(),
+            ),
         ])
     }
 
@@ -457,6 +591,7 @@ impl Trainer {
             .collect();
         object(&[
             ("hidden", hidden.into()),
+            ("activation", JsValue::from_str(config.activation.name())),
             ("initializer", JsValue::from_str(config.initializer.name())),
             ("optimizer", JsValue::from_str(config.optimizer.name())),
             ("learningRate", JsValue::from(self.learning_rate())),

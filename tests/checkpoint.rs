@@ -4,7 +4,7 @@
 mod common;
 
 use lazynet::checkpoint::{crc32, FORMAT_VERSION, MAGIC, MAX_STEP};
-use lazynet::config::Schedule;
+use lazynet::config::{ActivationKind, Schedule};
 use lazynet::data::Dataset;
 use lazynet::optim::OptimizerKind;
 use lazynet::{Config, Initializer, Trainer};
@@ -118,9 +118,14 @@ impl Layer {
 /// Writes a model file from the byte layout documented in `src/checkpoint.rs`, independently
 /// of lazynet's writer, with fields that may be inconsistent on purpose.
 fn write_file(config: &Config, step: u64, layers: &[Layer]) -> Vec<u8> {
+    write_file_version(2, config, step, layers)
+}
+
+/// Writes a file of format `version`: 1 has no activation byte, so `config` must use ReLU.
+fn write_file_version(version: u32, config: &Config, step: u64, layers: &[Layer]) -> Vec<u8> {
     let mut out = Vec::new();
     out.extend_from_slice(b"LAZYNET\0");
-    out.extend_from_slice(&1u32.to_le_bytes());
+    out.extend_from_slice(&version.to_le_bytes());
 
     out.extend_from_slice(&(config.input_size as u32).to_le_bytes());
     out.extend_from_slice(&(config.hidden.len() as u32).to_le_bytes());
@@ -152,6 +157,15 @@ fn write_file(config: &Config, step: u64, layers: &[Layer]) -> Vec<u8> {
         Schedule::Constant => 1,
     });
     out.extend_from_slice(&config.weight_decay.to_le_bytes());
+    if version >= 2 {
+        out.push(match config.activation {
+            ActivationKind::Relu => 0,
+            ActivationKind::Tanh => 1,
+            ActivationKind::Sigmoid => 2,
+        });
+    } else {
+        assert_eq!(config.activation, ActivationKind::Relu);
+    }
     out.extend_from_slice(&step.to_le_bytes());
 
     out.extend_from_slice(&(layers.len() as u32).to_le_bytes());
@@ -206,7 +220,7 @@ fn unbuilt_file_has_no_weights() {
     let file = trainer.save_model().unwrap();
     // Header, one hidden width, the config tail, the step, the layer count, two layers of
     // (inputs, units) and the checksum.
-    assert_eq!(file.len(), 20 + 4 + 37 + 8 + 4 + 2 * 8 + 4);
+    assert_eq!(file.len(), 20 + 4 + 38 + 8 + 4 + 2 * 8 + 4);
 }
 
 #[test]
@@ -246,6 +260,7 @@ fn round_trip_without_hidden_layers() {
 fn round_trip_of_every_config_field() {
     let config = Config {
         hidden: vec![24, 12],
+        activation: ActivationKind::Tanh,
         initializer: Initializer::Normal { std: 0.05 },
         optimizer: OptimizerKind::Sgd,
         learning_rate: Some(0.02),
@@ -327,8 +342,8 @@ fn header_fields() {
         .unwrap();
     assert_eq!(&file[..8], &MAGIC);
     assert_eq!(&file[..8], b"LAZYNET\0");
-    assert_eq!(u32::from_le_bytes(file[8..12].try_into().unwrap()), 1);
-    assert_eq!(FORMAT_VERSION, 1);
+    assert_eq!(u32::from_le_bytes(file[8..12].try_into().unwrap()), 2);
+    assert_eq!(FORMAT_VERSION, 2);
     let body = file.len() - 4;
     assert_eq!(
         u32::from_le_bytes(file[body..].try_into().unwrap()),
@@ -396,12 +411,49 @@ fn wrong_magic() {
 #[test]
 fn future_version() {
     let mut file = write_file(&tiny_config(), 0, &tiny_layers());
-    file[8..12].copy_from_slice(&2u32.to_le_bytes());
+    file[8..12].copy_from_slice(&3u32.to_le_bytes());
     let message = load_error(&file);
     assert_mentions(
         &message,
-        &["newer lazynet", "format version 2", "reads version 1"],
+        &["newer lazynet", "format version 3", "reads version 2"],
     );
+}
+
+#[test]
+fn version_1_file_loads_as_relu() {
+    // Files saved before the activation byte existed, such as models kept in a browser's
+    // IndexedDB by an earlier lazynet, must still open.
+    let file = write_file_version(1, &tiny_config(), 7, &tiny_layers());
+    assert_eq!(
+        file.len() + 1,
+        write_file(&tiny_config(), 7, &tiny_layers()).len()
+    );
+    let mut trainer = Trainer::load_model(&file).unwrap();
+    assert_eq!(trainer.config(), &tiny_config());
+    assert_eq!(trainer.config().activation, ActivationKind::Relu);
+    assert_eq!(trainer.step(), 7);
+    assert_eq!(trainer.predict(&[0.5; 16]).unwrap().len(), 10);
+    // Saving again writes the current version.
+    let saved = trainer.save_model().unwrap();
+    assert_eq!(u32::from_le_bytes(saved[8..12].try_into().unwrap()), 2);
+}
+
+#[test]
+fn every_activation_round_trips() {
+    for activation in [
+        ActivationKind::Relu,
+        ActivationKind::Tanh,
+        ActivationKind::Sigmoid,
+    ] {
+        let config = Config {
+            activation,
+            ..small_config(21)
+        };
+        let mut trainer = trained(config, 3);
+        let loaded = assert_round_trip(&mut trainer);
+        assert_eq!(loaded.config().activation, activation);
+        assert_eq!(loaded.summary()[1].name, format!("{}_1", activation.name()));
+    }
 }
 
 #[test]
@@ -425,7 +477,7 @@ fn truncation_names_the_field() {
     let file = write_file(&tiny_config(), 3, &tiny_layers());
     // Cut in the middle of dense_2's weights: the header, one width, the config tail, the
     // step, the layer count, dense_1 (8 + 4·(16·3 + 3) bytes), dense_2's 8-byte header.
-    let dense_2_weights = config_tail_offset(1) + 37 + 8 + 4 + 8 + 4 * 51 + 8;
+    let dense_2_weights = config_tail_offset(1) + 38 + 8 + 4 + 8 + 4 * 51 + 8;
     let message = load_error(&file[..dense_2_weights + 10]);
     assert_mentions(
         &message,
@@ -525,12 +577,13 @@ fn too_many_hidden_layers() {
 fn unknown_codes() {
     let tail = config_tail_offset(1);
     // (offset from the end of the hidden widths, code, words expected)
-    let cases: [(usize, u8, &[&str]); 5] = [
+    let cases: [(usize, u8, &[&str]); 6] = [
         (0, 4, &["initializer code 4 is unknown"]),
         (5, 2, &["optimizer code 2 is unknown"]),
         (6, 2, &["learning-rate flag code 2"]),
         (27, 2, &["augment flag code 2"]),
         (32, 9, &["schedule code 9 is unknown"]),
+        (37, 3, &["activation code 3 is unknown"]),
     ];
     for (offset, code, words) in cases {
         let mut file = write_file(&tiny_config(), 0, &tiny_layers());
@@ -639,7 +692,7 @@ fn huge_declared_sizes() {
     file[16..20].copy_from_slice(&u32::MAX.to_le_bytes());
     assert_mentions(&load_error(&file), &["truncated", "hidden widths"]);
 
-    let layer_count = config_tail_offset(1) + 37 + 8;
+    let layer_count = config_tail_offset(1) + 38 + 8;
     let mut file = write_file(&tiny_config(), 0, &tiny_layers());
     file[layer_count..layer_count + 4].copy_from_slice(&u32::MAX.to_le_bytes());
     assert_mentions(&load_error(&file), &["truncated"]);

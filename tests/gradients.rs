@@ -1,5 +1,6 @@
 //! Back-propagated gradients against central finite differences of an independent f64 model.
 
+use lazynet::config::ActivationKind;
 use lazynet::init::Initializer;
 use lazynet::loss::softmax_cross_entropy;
 use lazynet::Sequential;
@@ -23,6 +24,7 @@ struct Reference {
     tensors: Vec<Vec<f64>>,
     /// `(inputs, outputs)` of each dense layer.
     shapes: Vec<(usize, usize)>,
+    activation: ActivationKind,
 }
 
 /// The loss of the reference model, with the sign of every hidden pre-activation.
@@ -34,7 +36,8 @@ struct Evaluation {
 
 impl Reference {
     /// Computes the mean softmax cross-entropy of the batch, written out here without using
-    /// lazynet: `x · W + b`, ReLU after every layer but the last, then log-sum-exp.
+    /// lazynet: `x · W + b`, the activation after every layer but the last, then
+    /// log-sum-exp.
     fn evaluate(&self, x: &Array2<f32>, labels: &[u8]) -> Evaluation {
         let mut active = Vec::new();
         let mut logits = Vec::new();
@@ -53,8 +56,13 @@ impl Reference {
                 }
                 if !last {
                     for value in &mut next {
-                        active.push(*value > 0.0);
-                        *value = value.max(0.0);
+                        // Only ReLU has a kink; the smooth functions count as always active.
+                        active.push(self.activation != ActivationKind::Relu || *value > 0.0);
+                        *value = match self.activation {
+                            ActivationKind::Relu => value.max(0.0),
+                            ActivationKind::Tanh => value.tanh(),
+                            ActivationKind::Sigmoid => 1.0 / (1.0 + (-*value).exp()),
+                        };
                     }
                 }
                 activations = next;
@@ -82,8 +90,12 @@ impl Reference {
 
 /// Compares every gradient of a small MLP with central finite differences of the f64 model.
 fn check_mlp_gradients(initializer: Initializer, seed: u64) {
+    check_gradients(ActivationKind::Relu, initializer, seed);
+}
+
+fn check_gradients(activation: ActivationKind, initializer: Initializer, seed: u64) {
     let x = inputs();
-    let mut model = Sequential::mlp(&HIDDEN, CLASSES, initializer, seed);
+    let mut model = Sequential::mlp_with(&HIDDEN, activation, CLASSES, initializer, seed);
     let logits = model.forward(&x).unwrap();
     let result = softmax_cross_entropy(&logits, &LABELS).unwrap();
     model.backward(&result.grad).unwrap();
@@ -104,7 +116,11 @@ fn check_mlp_gradients(initializer: Initializer, seed: u64) {
             (values, grads)
         })
         .unzip();
-    let mut reference = Reference { tensors, shapes };
+    let mut reference = Reference {
+        tensors,
+        shapes,
+        activation,
+    };
 
     // The f64 model must reproduce the f32 forward pass, or the comparison means nothing.
     let base = reference.evaluate(&x, &LABELS);
@@ -172,6 +188,16 @@ fn mlp_gradients_he() {
 #[test]
 fn mlp_gradients_normal() {
     check_mlp_gradients(Initializer::Normal { std: 0.5 }, 3);
+}
+
+#[test]
+fn mlp_gradients_tanh() {
+    check_gradients(ActivationKind::Tanh, Initializer::GlorotUniform, 5);
+}
+
+#[test]
+fn mlp_gradients_sigmoid() {
+    check_gradients(ActivationKind::Sigmoid, Initializer::GlorotUniform, 6);
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Dense and ReLU layers and the sequential model: deferred initialization, shapes, summary.
 
+use lazynet::config::ActivationKind;
 use lazynet::init::Initializer;
-use lazynet::layers::{Dense, Layer, Relu};
+use lazynet::layers::{Dense, Layer, Relu, Sigmoid, Tanh};
 use lazynet::model::LayerSummary;
 use lazynet::rng::{Rng, Stream};
 use lazynet::Sequential;
@@ -189,6 +190,68 @@ fn relu_propagates_nan() {
 }
 
 #[test]
+fn tanh_forward_and_backward() {
+    let mut tanh = Tanh::new();
+    let y = tanh.forward(&arr2(&[[0.0, 0.5, -2.0]]));
+    assert_eq!(y, arr2(&[[0.0, 0.5f32.tanh(), (-2.0f32).tanh()]]));
+    let grad = tanh.backward(&arr2(&[[2.0, 2.0, 2.0]])).unwrap();
+    for (j, &g) in grad.iter().enumerate() {
+        let expected = 2.0 * (1.0 - y[[0, j]] * y[[0, j]]);
+        assert_eq!(g, expected, "column {j}");
+    }
+    assert_eq!(grad[[0, 0]], 2.0);
+}
+
+#[test]
+fn sigmoid_forward_and_backward() {
+    let mut sigmoid = Sigmoid::new();
+    let y = sigmoid.forward(&arr2(&[[0.0, 2.0, -2.0, 1000.0, -1000.0]]));
+    assert_eq!(y[[0, 0]], 0.5);
+    assert!((y[[0, 1]] - 0.880_797).abs() < 1e-6, "{}", y[[0, 1]]);
+    assert!((y[[0, 1]] + y[[0, 2]] - 1.0).abs() < 1e-6);
+    // Far tails give exactly 1 and 0, never NaN from an overflowing exponential.
+    assert_eq!(y[[0, 3]], 1.0);
+    assert_eq!(y[[0, 4]], 0.0);
+    let grad = sigmoid
+        .backward(&arr2(&[[4.0, 1.0, 1.0, 1.0, 1.0]]))
+        .unwrap();
+    assert_eq!(grad[[0, 0]], 1.0);
+    assert_eq!(grad[[0, 3]], 0.0);
+    assert_eq!(grad[[0, 4]], 0.0);
+}
+
+#[test]
+fn dead_fraction_counts_units_inactive_on_every_row() {
+    let mut relu = Relu::new();
+    assert_eq!(relu.dead_fraction(), None);
+    // Column 0 is off on both rows, column 1 on one row only, columns 2 and 3 on none.
+    relu.forward(&arr2(&[[-1.0, -1.0, 2.0, 1.0], [0.0, 3.0, 1.0, 1.0]]));
+    assert_eq!(relu.dead_fraction(), Some(0.25));
+
+    let mut tanh = Tanh::new();
+    tanh.forward(&arr2(&[[10.0, -10.0, 0.1], [-10.0, 10.0, 10.0]]));
+    assert_eq!(tanh.dead_fraction(), Some(2.0 / 3.0));
+
+    let mut sigmoid = Sigmoid::new();
+    sigmoid.forward(&arr2(&[[-20.0, 0.0], [-20.0, 20.0]]));
+    assert_eq!(sigmoid.dead_fraction(), Some(0.5));
+}
+
+#[test]
+fn mlp_with_names_its_activations() {
+    for (activation, name) in [
+        (ActivationKind::Relu, "relu_2"),
+        (ActivationKind::Tanh, "tanh_2"),
+        (ActivationKind::Sigmoid, "sigmoid_2"),
+    ] {
+        let model = Sequential::mlp_with(&[8, 4], activation, 10, Initializer::GlorotUniform, 0);
+        let names: Vec<String> = model.summary().into_iter().map(|row| row.name).collect();
+        assert_eq!(names[3], name);
+        assert_eq!(names[4], "dense_3");
+    }
+}
+
+#[test]
 fn mlp_unbuilt_before_forward() {
     let model = Sequential::mlp(&[256, 128], 10, Initializer::GlorotUniform, 0);
     assert_eq!(model.parameter_count(), 0);
@@ -236,10 +299,8 @@ fn mlp_tensor_shapes_after_first_batch() {
     let shapes: Vec<Option<(usize, usize)>> = model
         .layers()
         .iter()
-        .filter_map(|layer| match layer {
-            Layer::Dense(dense) => Some(dense.weight().map(Array2::dim)),
-            Layer::Relu(_) => None,
-        })
+        .filter_map(Layer::as_dense)
+        .map(|dense| dense.weight().map(Array2::dim))
         .collect();
     assert_eq!(
         shapes,

@@ -400,3 +400,104 @@ fn divergence_rolls_back_and_recovers() {
     let evaluation = trainer.evaluate().expect("evaluate after divergence");
     assert!(number(&evaluation, "loss").is_finite());
 }
+
+#[wasm_bindgen_test]
+fn activation_field_in_config_and_summary() {
+    let trainer = loaded_trainer(r#"{"seed": 5, "hidden": [16], "activation": "sigmoid"}"#);
+    let in_use = trainer.config().expect("config");
+    assert_eq!(get(&in_use, "activation").as_string().unwrap(), "sigmoid");
+    let names: Vec<String> = trainer
+        .summary()
+        .expect("summary")
+        .iter()
+        .map(|layer| get(&layer, "name").as_string().unwrap())
+        .collect();
+    assert_eq!(names, ["dense_1", "sigmoid_1", "dense_2"]);
+
+    let error = Trainer::new(config(r#"{"activation": "softplus"}"#))
+        .err()
+        .expect("unknown activation rejected");
+    let message = error_message(error);
+    assert!(
+        message.contains("activation") && message.contains("softplus"),
+        "{message}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn activation_stats_show_each_initializer() {
+    let trainer = loaded_trainer(r#"{"seed": 2}"#);
+    let stats = |name: &str| {
+        trainer
+            .activation_stats(JsValue::from_str(name), JsValue::UNDEFINED)
+            .expect("stats")
+    };
+    let zeros = stats("zeros");
+    let layers = Array::from(&get(&zeros, "layers"));
+    assert_eq!(layers.length(), 5);
+    let relu = layers.get(1);
+    assert_eq!(get(&relu, "name").as_string().unwrap(), "relu_1");
+    assert_eq!(number(&relu, "dead"), 1.0);
+    assert_eq!(number(&relu, "std"), 0.0);
+    assert!(get(&layers.get(0), "dead").is_null());
+    assert!((number(&zeros, "loss") - 10f64.ln()).abs() < 1e-6);
+
+    let first_std = |value: &JsValue| number(&Array::from(&get(value, "layers")).get(0), "std");
+    let glorot = stats("glorot_uniform");
+    let normal = stats("normal");
+    assert!(first_std(&normal) > 15.0 * first_std(&glorot));
+    let logits = Array::from(&get(&glorot, "layers")).get(4);
+    assert!(number(&logits, "gradientStd") > 0.0);
+    // The trainer's own model is still waiting for its first batch.
+    assert!(get(&trainer.summary().unwrap().get(0), "inputs").is_null());
+
+    let error = trainer
+        .activation_stats(JsValue::from_str("lecun"), JsValue::UNDEFINED)
+        .expect_err("unknown initializer rejected");
+    assert!(error_message(error).contains("\"lecun\""));
+    let error = trainer
+        .activation_stats(JsValue::from_str("zeros"), JsValue::from(0))
+        .expect_err("count 0 rejected");
+    assert!(error_message(error).contains("count"));
+}
+
+#[wasm_bindgen_test]
+fn evaluation_images_and_weights() {
+    let mut trainer = loaded_trainer(r#"{"seed": 4, "inputSize": 14}"#);
+    assert!(trainer.first_layer_weights().unwrap().is_null());
+    trainer.train_steps(JsValue::from(20)).expect("steps");
+
+    let weights = trainer.first_layer_weights().unwrap();
+    assert_eq!(number(&weights, "units"), 256.0);
+    assert_eq!(number(&weights, "inputs"), 196.0);
+    assert_eq!(number(&weights, "side"), 14.0);
+    let values: Float32Array = get(&weights, "weights").dyn_into().unwrap();
+    assert_eq!(values.length(), 256 * 196);
+
+    let evaluation = trainer.evaluate().expect("evaluate");
+    let predicted: Uint8Array = get(&evaluation, "predicted").dyn_into().unwrap();
+    let probabilities: Float32Array = get(&evaluation, "probabilities").dyn_into().unwrap();
+    assert_eq!(predicted.length(), 1000);
+    assert_eq!(probabilities.length(), 10_000);
+
+    let images = trainer
+        .test_images(Array::of2(&JsValue::from(0), &JsValue::from(999)).into())
+        .expect("images");
+    assert_eq!(number(&images, "side"), 14.0);
+    let pixels: Float32Array = get(&images, "pixels").dyn_into().unwrap();
+    assert_eq!(pixels.length(), 2 * 196);
+    let labels: Uint8Array = get(&images, "labels").dyn_into().unwrap();
+    let expected = lazynet::data::decode_labels(TEST_LABELS).unwrap();
+    assert_eq!(labels.to_vec(), [expected[0], expected[999]]);
+
+    let typed = js_sys::Uint32Array::from(&[5u32][..]);
+    assert!(trainer.test_images(typed.into()).is_ok());
+    let error = trainer
+        .test_images(Array::of1(&JsValue::from(1000)).into())
+        .expect_err("index out of range");
+    assert!(error_message(error).contains("index 1000"));
+    let error = trainer
+        .test_images(JsValue::from_str("0"))
+        .expect_err("a string is not a list");
+    assert!(error_message(error).contains("testImages"));
+}
