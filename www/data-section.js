@@ -208,10 +208,16 @@ export function createDataSection({ elements, post, busyReason, onLoadStart }) {
     row.row.dataset.percent = String(percent);
   }
 
-  function showLoaded({ train, test, classSet: guessed }) {
+  function showLoaded({ train, test, classSet: guessed, decodeMs, loadMs, memoryBytes }) {
     hideErrors();
     elements.progress.hidden = true;
     elements.sources.textContent = describeSources(train, test);
+    // Measurements for scripts and page tests; the console has them too.
+    Object.assign(elements.sources.dataset, {
+      decodeMs: String(Math.round(decodeMs)),
+      loadMs: String(Math.round(loadMs)),
+      memoryBytes: String(memoryBytes),
+    });
     elements.summary.textContent = train || test ? 'your files' : 'bundled MNIST digits';
     elements.useBundled.hidden = !train && !test;
     chooseClassSet(guessed, train || test ? 'Guessed from the images; change it if it is wrong.' : '');

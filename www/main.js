@@ -314,6 +314,9 @@ function handleReady(ready) {
   updateControls();
 
   writeConfigToUrl(config);
+  // A copied link is of the previous model.
+  elements.copyLinkStatus.textContent = '';
+  elements.copyLinkField.hidden = true;
   showDroppedFields(ready.droppedFields);
   if (origin === 'new') {
     if (state.requestedConfig.learningRate === undefined) {

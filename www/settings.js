@@ -55,13 +55,9 @@ export function readSettings(form) {
   for (const [index, input] of layerInputs(form).entries()) {
     const text = input.value.trim();
     if (input.validity.badInput || text === '') {
-      const problem = text === '' && !input.validity.badInput ? 'is empty' : 'is not a number';
+      const problem = input.validity.badInput ? 'not a number' : 'missing';
       return {
-        invalid: {
-          field: 'hidden',
-          index,
-          message: `hidden: the width of layer ${index + 1} ${problem}; enter a whole number such as 128`,
-        },
+        invalid: { field: 'hidden', index, message: `hidden: ${problem}; enter a width such as 128` },
       };
     }
     widths.push(parseNumber(text));
