@@ -148,7 +148,7 @@ async function readHeader(stream) {
 
 // Words a failure to read or gunzip `name` for the user.
 function describeReadError(name, gzip, error) {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
   if (gzip) {
     return `${name} could not be decompressed: ${reason}. The gzip data is damaged; download the file again.`;
   }

@@ -355,9 +355,10 @@ function installTrainer(next, data, origin, step, { droppedFields = [], split = 
     evaluation = { loss, accuracy };
   }
 
+  const memoryMiB = wasmMemory ? Math.round(wasmMemory.buffer.byteLength / 2 ** 20) : '?';
   console.info(
     `lazynet: ${origin} model at step ${step}; loaded ${trainInfo.count} training and ` +
-      `${testInfo.count} test images (${trainInfo.rows}×${trainInfo.cols})`,
+      `${testInfo.count} test images (${trainInfo.rows}×${trainInfo.cols}); wasm memory ${memoryMiB} MiB`,
   );
   self.postMessage({
     type: Reply.READY,
