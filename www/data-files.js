@@ -292,9 +292,9 @@ export function guessRole(name) {
 /**
  * Pairs inspected images files with labels files of the same count. `files` are results of
  * inspectFile without errors. Among several labels files of the same count, one whose role
- * guess matches the images file's is preferred. Returns `{ pairs, unpaired }`: each pair is
+ * guess matches the images file's is preferred. Returns `{ pairs, unpaired }`. Each pair is
  * `{ images, labels, count, role }`, with `role` 'train', 'test' or null when the names do
- * not tell; `unpaired` are the files left without a partner.
+ * not tell. `unpaired` are the files left without a partner.
  */
 export function pairFiles(files) {
   const labels = files.filter((file) => file.kind === 'labels');

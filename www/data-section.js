@@ -1,6 +1,6 @@
-// The Data section: opening IDX files by the file picker or by dropping them on the page,
-// asking which split a pair of files is for when the names do not tell, showing decoding
-// progress per file, the data in use, and the choice of class names.
+// The Data section. It opens IDX files from the file picker or dropped on the page, and asks
+// which split a pair of files is for when the names do not tell. It shows decoding progress
+// per file, the data in use, and the choice of class names.
 
 import { classSet, setClassSet } from './classes.js';
 import { describeUnpaired, formatBytes, inspectFile, pairFiles } from './data-files.js';
@@ -11,7 +11,7 @@ const ROLE_LABELS = { train: 'Training', test: 'Held-out testing' };
 const CLASS_SET_LABELS = { digits: 'digits', fashion: 'Fashion-MNIST clothing' };
 
 /**
- * Wires the Data section. `elements` holds its controls (see main.js). `post(message)` sends
+ * Wires the Data section. `elements` contains its controls (see main.js). `post(message)` sends
  * a request to the worker. `busyReason()` returns why files cannot be loaded now, or null.
  * `onLoadStart()` is called when a load request is sent. Returns handlers for the worker's
  * `dataProgress`, `dataLoaded` and `dataFailed` replies.

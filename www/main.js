@@ -664,7 +664,7 @@ function hideLinkNotice() {
   elements.linkNotice.hidden = true;
 }
 
-// Copies the page's link, which holds the current model's config, to the clipboard. Where
+// Copies the page's link, which contains the current model's config, to the clipboard. Where
 // the clipboard is not allowed, the link is shown selected in a field to copy by hand.
 async function copyLink() {
   const link = window.location.href;

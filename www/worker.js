@@ -228,9 +228,9 @@ function createTrainer(config, dropInvalidFields) {
 }
 
 // Loads the model saved by an earlier visit, or builds a new one from `config` when there is
-// none or it does not load. With `fromLink`, `config` comes from the page's link: the saved
-// model is restored only if its config is the one the link gives (the seed compared only
-// when the link has one), and otherwise a fresh run with the link's config starts.
+// none or it does not load. With `fromLink`, `config` comes from the page's link. Then the
+// saved model is restored only if its config is the link's, seed included when the link has
+// one, and otherwise a fresh run with the link's config starts.
 async function restoreTrainer(config, { fromLink = false } = {}) {
   const saved = await modelStore.load();
   if (saved && fromLink) {

