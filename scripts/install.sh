@@ -60,3 +60,12 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   say "installing the npm dev dependencies"
   npm ci --no-audit --no-fund
 fi
+
+# Builds the WebAssembly package into pkg/. wasm-pack 0.15.1 writes pkg/package.json before it
+# copies the licence files, so a build into an empty pkg/ would leave them out of "files" and
+# out of the npm package. Copying them first makes every build list them.
+build_package() {
+  mkdir -p pkg
+  cp LICENSE-MIT LICENSE-APACHE pkg/
+  wasm-pack build --target web --release
+}

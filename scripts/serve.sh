@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 . scripts/install.sh
 
 say "building the WebAssembly package into pkg/"
-wasm-pack build --target web --release
+build_package
 
 port="${1:-8000}"
 say "serving the repository root; press Ctrl+C to stop"

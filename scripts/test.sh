@@ -17,7 +17,7 @@ say "browser tests of the wasm API (headless Chromium)"
 wasm-pack test --headless --chrome --release
 
 say "page tests (Playwright driving headless Chromium)"
-wasm-pack build --target web --release
+build_package
 node --test tests/e2e/
 
 say "all tests passed"

@@ -160,7 +160,7 @@ pub fn decode_images(bytes: &[u8]) -> Result<Images> {
     })
 }
 
-/// Decodes a labels file (magic 2049), raw or gzip-compressed; every label must be a digit 0–9.
+/// Decodes a labels file (magic 2049), raw or gzip-compressed; every label must be a class 0–9.
 pub fn decode_labels(bytes: &[u8]) -> Result<Vec<u8>> {
     let file_kind = "labels file";
     let bytes = decompress(bytes, file_kind)?;
@@ -172,7 +172,7 @@ pub fn decode_labels(bytes: &[u8]) -> Result<Vec<u8>> {
     }
     if let Some(position) = body.iter().position(|&l| usize::from(l) >= CLASSES) {
         return Err(Error::new(format!(
-            "{file_kind}: label {} at index {position} is not a digit; expected 0 to {}",
+            "{file_kind}: label {} at index {position} is out of range; expected a class from 0 to {}, as in MNIST and Fashion-MNIST",
             body[position],
             CLASSES - 1
         )));
@@ -180,11 +180,13 @@ pub fn decode_labels(bytes: &[u8]) -> Result<Vec<u8>> {
     Ok(body.to_vec())
 }
 
-/// Labelled images with pixels scaled to [0, 1].
+/// Labelled images. Pixels are kept as bytes, a quarter of the memory of floats, which
+/// matters for the full MNIST (60,000 images) in a browser tab; they are scaled to [0, 1]
+/// as batches are copied out.
 #[derive(Clone, Debug)]
 pub struct Dataset {
-    /// `count × (rows·cols)`, one image per row.
-    images: Array2<f32>,
+    /// `count × (rows·cols)` bytes, one image per row.
+    images: Array2<u8>,
     labels: Vec<u8>,
     rows: usize,
     cols: usize,
@@ -213,12 +215,7 @@ impl Dataset {
             )));
         }
         let width = images.rows * images.cols;
-        let pixels: Vec<f32> = images
-            .pixels
-            .iter()
-            .map(|&b| f32::from(b) / 255.0)
-            .collect();
-        let images_array = Array2::from_shape_vec((images.count, width), pixels)
+        let images_array = Array2::from_shape_vec((images.count, width), images.pixels)
             .map_err(|e| Error::new(format!("images: {e}")))?;
         Ok(Self {
             images: images_array,
@@ -236,10 +233,9 @@ impl Dataset {
         }
         let mut pixels = Vec::with_capacity(self.len() * side * side);
         for image in self.images.rows() {
-            let image = image.to_vec();
-            pixels.extend(crate::preprocess::resize(
-                &image, self.cols, self.rows, side, side,
-            ));
+            let image: Vec<f32> = image.iter().copied().map(scale).collect();
+            let resized = crate::preprocess::resize(&image, self.cols, self.rows, side, side);
+            pixels.extend(resized.into_iter().map(|v| (v * 255.0).round() as u8));
         }
         let images = Array2::from_shape_vec((self.len(), side * side), pixels)
             .map_err(|e| Error::new(format!("resizing images to {side}×{side}: {e}")))?;
@@ -267,9 +263,19 @@ impl Dataset {
         self.cols
     }
 
-    /// Returns all images, `count × (rows·cols)`, values in [0, 1].
-    pub fn images(&self) -> &Array2<f32> {
+    /// Returns the pixel bytes, `count × (rows·cols)`, 0 to 255.
+    pub fn pixels(&self) -> &Array2<u8> {
         &self.images
+    }
+
+    /// Returns a copy of all images as `count × (rows·cols)` values in [0, 1].
+    pub fn images(&self) -> Array2<f32> {
+        self.images.mapv(scale)
+    }
+
+    /// Returns a copy of the images in `range` as values in [0, 1], one per row.
+    pub fn image_rows(&self, range: std::ops::Range<usize>) -> Array2<f32> {
+        self.images.slice(ndarray::s![range, ..]).mapv(scale)
     }
 
     pub fn labels(&self) -> &[u8] {
@@ -289,10 +295,15 @@ impl Dataset {
         crate::layers::resize(batch, indices.len(), self.images.ncols());
         labels.clear();
         for (mut row, &index) in batch.rows_mut().into_iter().zip(indices) {
-            row.assign(&self.images.row(index));
+            row.zip_mut_with(&self.images.row(index), |value, &byte| *value = scale(byte));
             labels.push(self.labels[index]);
         }
     }
+}
+
+/// Scales a pixel byte to [0, 1].
+fn scale(byte: u8) -> f32 {
+    f32::from(byte) / 255.0
 }
 
 /// Endless shuffled mini-batches over `count` samples: a new permutation for every epoch.

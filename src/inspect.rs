@@ -1,7 +1,7 @@
 //! Views of a network's inside for teaching: activation statistics at initialization and the
 //! first layer's weights as images.
 
-use ndarray::{s, Array2};
+use ndarray::Array2;
 
 use crate::config::Config;
 use crate::data::{Dataset, CLASSES};
@@ -69,9 +69,9 @@ pub fn activation_stats(
         initializer,
         config.seed,
     );
-    let x = data.images().slice(s![..count, ..]);
+    let x = data.image_rows(0..count);
     let labels = &data.labels()[..count];
-    let logits = model.forward_view(x)?.to_owned();
+    let logits = model.forward(&x)?;
     let result = softmax_cross_entropy(&logits, labels)?;
     model.backward(&result.grad)?;
 

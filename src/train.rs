@@ -266,7 +266,7 @@ impl Trainer {
         let mut correct = 0usize;
         for start in (0..test.len()).step_by(EVALUATION_CHUNK) {
             let end = (start + EVALUATION_CHUNK).min(test.len());
-            let x = test.images().slice(ndarray::s![start..end, ..]).to_owned();
+            let x = test.image_rows(start..end);
             let labels = &test.labels()[start..end];
 
             let logits = self.model.forward(&x)?;

@@ -319,9 +319,9 @@ impl Trainer {
     /// or `"constant"`. Without a seed, one is drawn at random. No layer has weights until
     /// the first batch fixes its input width.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue) -> Result<Trainer, JsError> {
+    pub fn new(config: Option<Object>) -> Result<Trainer, JsError> {
         install_panic_hook();
-        let config = parse_config(&config)?;
+        let config = parse_config(&config.map_or(JsValue::UNDEFINED, JsValue::from))?;
         let core = crate::Trainer::new(config).map_err(js_error)?;
         Ok(Trainer { core })
     }
@@ -348,10 +348,14 @@ impl Trainer {
         self.load(&images, &labels, false)
     }
 
-    /// Runs `n` mini-batches; returns `{ step, epoch, loss, accuracy }`, the last two as means
-    /// over those batches.
+    /// Runs `n` mini-batches and returns `{ step, epoch, loss, accuracy, learningRate }`.
+    /// `loss` and `accuracy` are means over those batches, and `learningRate` is the
+    /// scheduled rate of the last one.
     #[wasm_bindgen(js_name = trainSteps)]
-    pub fn train_steps(&mut self, n: JsValue) -> Result<JsValue, JsError> {
+    pub fn train_steps(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue,
+    ) -> Result<JsValue, JsError> {
         let steps = n
             .as_f64()
             .filter(|s| s.fract() == 0.0 && (1.0..=1_000_000.0).contains(s))
@@ -431,9 +435,10 @@ impl Trainer {
     #[wasm_bindgen(js_name = activationStats)]
     pub fn activation_stats(
         &self,
-        initializer: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number | undefined")] count: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] initializer: JsValue,
+        count: Option<js_sys::Number>,
     ) -> Result<JsValue, JsError> {
+        let count = count.map_or(JsValue::UNDEFINED, JsValue::from);
         let name = string_field(
             "activationStats: initializer",
             &initializer,
@@ -492,7 +497,7 @@ impl Trainer {
         ])
     }
 
-    /// Returns `k × 10` probabilities for `k × inputWidth` pixel values in [0, 1].
+    /// Returns `k × 10` probabilities for `k × inputSize²` pixel values in [0, 1].
     pub fn predict(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Float32Array")] pixels: JsValue,
@@ -515,9 +520,14 @@ impl Trainer {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Uint8ClampedArray | Uint8Array | ImageData")]
         rgba: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number | undefined")] width: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number | undefined")] height: JsValue,
+        width: Option<js_sys::Number>,
+        height: Option<js_sys::Number>,
     ) -> Result<JsValue, JsError> {
+        // The Number types only shape the TypeScript signature: nothing checks them, so the
+        // values are read like any other.
+        let optional =
+            |value: Option<js_sys::Number>| value.map_or(JsValue::UNDEFINED, JsValue::from);
+        let (width, height) = (optional(width), optional(height));
         // An ImageData carries its own size.
         let data = Reflect::get(&rgba, &JsValue::from_str("data")).unwrap_or(JsValue::UNDEFINED);
         let (rgba, width, height) = if rgba.is_object() && !data.is_undefined() {
@@ -565,6 +575,13 @@ impl Trainer {
                 ])
             })
             .collect()
+    }
+
+    /// Returns the number of training steps taken, counting those before `saveModel` for a
+    /// trainer from `loadModel`.
+    #[wasm_bindgen(getter)]
+    pub fn step(&self) -> f64 {
+        self.core.step() as f64
     }
 
     /// Returns the seed in use, so the run can be repeated.

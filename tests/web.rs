@@ -23,8 +23,23 @@ fn number(object: &JsValue, field: &str) -> f64 {
         .unwrap_or_else(|| panic!("{field} is not a number"))
 }
 
-fn config(json: &str) -> JsValue {
-    js_sys::JSON::parse(json).expect("valid JSON")
+/// Parses `json` for the constructor, which takes any value the way JavaScript can pass it.
+fn config(json: &str) -> Option<js_sys::Object> {
+    Some(
+        js_sys::JSON::parse(json)
+            .expect("valid JSON")
+            .unchecked_into(),
+    )
+}
+
+/// Passes `value` where the API declares an optional number, unchecked as from JavaScript.
+fn optional_number(value: impl Into<JsValue>) -> Option<js_sys::Number> {
+    let value: JsValue = value.into();
+    if value.is_undefined() {
+        None
+    } else {
+        Some(value.unchecked_into())
+    }
 }
 
 fn error_message(error: wasm_bindgen::JsError) -> String {
@@ -77,7 +92,7 @@ fn summary_unknown_until_first_batch() {
 
 #[wasm_bindgen_test]
 fn load_returns_counts_and_size() {
-    let mut trainer = Trainer::new(JsValue::UNDEFINED).expect("default config");
+    let mut trainer = Trainer::new(None).expect("default config");
     let train = trainer
         .load_training_data(bytes(TRAIN_IMAGES), bytes(TRAIN_LABELS))
         .expect("training data");
@@ -147,7 +162,11 @@ fn predict_image_returns_input() {
         }
     }
     let result = trainer
-        .predict_image(bytes(&rgba), JsValue::from(width), JsValue::from(height))
+        .predict_image(
+            bytes(&rgba),
+            optional_number(width),
+            optional_number(height),
+        )
         .expect("predictImage");
     let probabilities: Float32Array = get(&result, "probabilities")
         .dyn_into()
@@ -158,7 +177,11 @@ fn predict_image_returns_input() {
 
     let blank = vec![255u8; (width * height * 4) as usize];
     assert!(trainer
-        .predict_image(bytes(&blank), JsValue::from(width), JsValue::from(height))
+        .predict_image(
+            bytes(&blank),
+            optional_number(width),
+            optional_number(height)
+        )
         .expect("blank canvas")
         .is_null());
 }
@@ -205,7 +228,7 @@ fn errors_leave_trainer_usable() {
     assert!(message.contains("gzip"), "{message}");
     let message = error_message(
         trainer
-            .predict_image(bytes(&[0; 12]), JsValue::from(2), JsValue::from(2))
+            .predict_image(bytes(&[0; 12]), optional_number(2), optional_number(2))
             .expect_err("short buffer"),
     );
     assert!(message.contains("2×2"), "{message}");
@@ -258,14 +281,14 @@ fn bad_arguments_named_in_errors() {
     let rgba = bytes(&[255; 16]);
     let message = error_message(
         trainer
-            .predict_image(rgba.clone(), JsValue::from(-1), JsValue::from(4))
+            .predict_image(rgba.clone(), optional_number(-1), optional_number(4))
             .expect_err("negative width"),
     );
     assert!(message.contains("width"), "{message}");
     assert!(message.contains("-1"), "{message}");
     let message = error_message(
         trainer
-            .predict_image(rgba, JsValue::from(f64::NAN), JsValue::from(1))
+            .predict_image(rgba, optional_number(f64::NAN), optional_number(1))
             .expect_err("NaN width"),
     );
     assert!(message.contains("NaN"), "{message}");
@@ -296,7 +319,7 @@ fn accepts_array_buffer_and_image_data() {
     Reflect::set(&image, &"width".into(), &JsValue::from(20)).expect("set");
     Reflect::set(&image, &"height".into(), &JsValue::from(20)).expect("set");
     let result = trainer
-        .predict_image(image.into(), JsValue::UNDEFINED, JsValue::UNDEFINED)
+        .predict_image(image.into(), None, None)
         .expect("an ImageData-like object");
     assert!(!result.is_null());
 }
@@ -429,7 +452,7 @@ fn activation_stats_show_each_initializer() {
     let trainer = loaded_trainer(r#"{"seed": 2}"#);
     let stats = |name: &str| {
         trainer
-            .activation_stats(JsValue::from_str(name), JsValue::UNDEFINED)
+            .activation_stats(JsValue::from_str(name), None)
             .expect("stats")
     };
     let zeros = stats("zeros");
@@ -452,11 +475,11 @@ fn activation_stats_show_each_initializer() {
     assert!(get(&trainer.summary().unwrap().get(0), "inputs").is_null());
 
     let error = trainer
-        .activation_stats(JsValue::from_str("lecun"), JsValue::UNDEFINED)
+        .activation_stats(JsValue::from_str("lecun"), None)
         .expect_err("unknown initializer rejected");
     assert!(error_message(error).contains("\"lecun\""));
     let error = trainer
-        .activation_stats(JsValue::from_str("zeros"), JsValue::from(0))
+        .activation_stats(JsValue::from_str("zeros"), optional_number(0))
         .expect_err("count 0 rejected");
     assert!(error_message(error).contains("count"));
 }
@@ -500,4 +523,15 @@ fn evaluation_images_and_weights() {
         .test_images(JsValue::from_str("0"))
         .expect_err("a string is not a list");
     assert!(error_message(error).contains("testImages"));
+}
+
+#[wasm_bindgen_test]
+fn step_survives_a_model_file() {
+    let mut trainer = loaded_trainer(r#"{"seed": 6, "hidden": [8]}"#);
+    assert_eq!(trainer.step(), 0.0);
+    trainer.train_steps(JsValue::from(7)).expect("steps");
+    assert_eq!(trainer.step(), 7.0);
+    let file = trainer.save_model().expect("save");
+    let loaded = Trainer::load_model(file.into()).expect("load");
+    assert_eq!(loaded.step(), 7.0);
 }

@@ -3,7 +3,6 @@
 
 import init, { Trainer } from '../pkg/lazynet.js';
 import { FileError, decodeIdxFile, guessClassSet, meanInk } from './data-files.js';
-import { readStepCount } from './model-file.js';
 import { createModelStore } from './model-store.js';
 import { Reply, Request } from './protocol.js';
 import { TRAINER_DEFAULTS } from './settings.js';
@@ -244,7 +243,7 @@ async function restoreTrainer(config, { fromLink = false } = {}) {
     }
     try {
       const next = Trainer.loadModel(saved);
-      installTrainer(next, data, 'restored', readStepCount(saved));
+      installTrainer(next, data, 'restored', next.step);
       return;
     } catch (error) {
       console.warn(`lazynet: the saved model could not be restored, so a new one is built: ${errorMessage(error)}`);
@@ -277,7 +276,7 @@ async function restoreOrFollowLink(saved, config) {
   const compareSeed = Object.hasOwn(config, 'seed') && !built.droppedFields.some(({ field }) => field === 'seed');
   if (restored && configMatches(restored.config, built.trainer.config, { compareSeed })) {
     built.trainer.free();
-    installTrainer(restored, data, 'restored', readStepCount(saved), { droppedFields: built.droppedFields });
+    installTrainer(restored, data, 'restored', restored.step, { droppedFields: built.droppedFields });
     return;
   }
   restored?.free();
@@ -304,7 +303,7 @@ async function openModel(file) {
   }
 
   setRunning(false);
-  installTrainer(next, data, 'opened', readStepCount(file));
+  installTrainer(next, data, 'opened', next.step);
 }
 
 // Loads the data in use into `next`, which has trained for `step` steps, and makes it the

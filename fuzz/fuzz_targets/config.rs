@@ -3,7 +3,7 @@
 //! after its first batch. The bytes left over are fed to the name parsers.
 #![no_main]
 
-use lazynet::config::Schedule;
+use lazynet::config::{ActivationKind, Schedule};
 use lazynet::data::CLASSES;
 use lazynet::optim::OptimizerKind;
 use lazynet::{Config, Initializer, Trainer};
@@ -67,8 +67,14 @@ fn config(input: &mut Unstructured) -> Result<Config> {
     } else {
         None
     };
+    let activation = match input.int_in_range(0..=2)? {
+        0 => ActivationKind::Relu,
+        1 => ActivationKind::Tanh,
+        _ => ActivationKind::Sigmoid,
+    };
     Ok(Config {
         hidden,
+        activation,
         initializer,
         optimizer,
         learning_rate,
@@ -116,6 +122,9 @@ fn check_names(text: &str) {
     }
     if let Ok(schedule) = Schedule::from_name(text) {
         assert_eq!(schedule.name(), text);
+    }
+    if let Ok(activation) = ActivationKind::from_name(text) {
+        assert_eq!(activation.name(), text);
     }
 }
 

@@ -19,15 +19,13 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   PHONE_VIEWPORT,
   RESULTS_DIR,
-  SEVEN,
   assertBuilt,
-  drawStrokes,
   openBrowser,
   settle,
-  waitForPrediction,
   waitForReady,
   waitForStatus,
 } from './page-driver.mjs';
+import { DIGIT_STROKES, drawDigit, waitForPrediction } from './drawing.mjs';
 import { REPOSITORY_ROOT, startServer } from './server.mjs';
 
 const DATA_DIR = join(REPOSITORY_ROOT, 'www', 'data');
@@ -184,7 +182,7 @@ describe('data section', () => {
     // The model and its data are unchanged and still predict.
     assert.equal(await page.locator('#stat-step').textContent(), stepBefore);
     assert.equal(await page.locator('#data-summary').textContent(), 'your files');
-    await drawStrokes(page, SEVEN);
+    await drawDigit(page, DIGIT_STROKES[7]);
     const prediction = await waitForPrediction(page);
     assert.match(prediction.digit ?? '', /^[0-9]$/);
   });
@@ -194,7 +192,7 @@ describe('data section', () => {
     const labels = await page.locator('#probabilities .bar-label').allTextContents();
     assert.deepEqual(labels, FASHION_NAMES);
     const prediction = await waitForPrediction(page);
-    assert.equal(prediction.name, FASHION_NAMES[Number(prediction.digit)]);
+    assert.equal(await page.locator('#predicted-digit').textContent(), FASHION_NAMES[Number(prediction.digit)]);
     assert.match(await page.locator('#class-set-note').textContent(), /^The prediction bars show Fashion-MNIST clothing\./);
     await mkdir(RESULTS_DIR, { recursive: true });
     await page.locator('#data-details').evaluate((details) => {

@@ -16,16 +16,14 @@ import { after, before, describe, test } from 'node:test';
 import {
   PHONE_VIEWPORT,
   RESULTS_DIR,
-  SEVEN,
   assertBuilt,
-  drawStrokes,
   openBrowser,
   queryOf,
   settle,
-  waitForPrediction,
   waitForReady,
   waitForStatus,
 } from './page-driver.mjs';
+import { DIGIT_STROKES, drawDigit, waitForPrediction } from './drawing.mjs';
 import { startServer } from './server.mjs';
 
 // Upper bound for a 1-epoch schedule of the small network below, which took about 1 s on a
@@ -230,7 +228,7 @@ describe('architecture editor and config link', () => {
 
     run.accuracy = await page.locator('#stat-accuracy').getAttribute('data-accuracy');
     assert.ok(run.accuracy !== null);
-    await drawStrokes(page, SEVEN);
+    await drawDigit(page, DIGIT_STROKES[7]);
     run.prediction = await waitForPrediction(page);
     assert.match(run.prediction.digit ?? '', /^[0-9]$/);
   });
@@ -252,7 +250,7 @@ describe('architecture editor and config link', () => {
     assert.equal(await page.locator('#stat-step').textContent(), '282');
     // Same build, config and seed: the same weights, so the same accuracy and probabilities.
     assert.equal(await page.locator('#stat-accuracy').getAttribute('data-accuracy'), run.accuracy);
-    await drawStrokes(page, SEVEN);
+    await drawDigit(page, DIGIT_STROKES[7]);
     const prediction = await waitForPrediction(page);
     assert.deepEqual(prediction.bars, run.prediction.bars);
   });

@@ -1,6 +1,5 @@
-// What the editor, link and data page tests do on the page: open it in a new Chromium with
-// its own profile, wait for the status line, draw with pointer strokes and read the
-// prediction.
+// What the editor, link and data page tests do on the page besides drawing (drawing.mjs):
+// open it in a new Chromium with its own profile, wait for the status line and read the link.
 
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -20,9 +19,6 @@ const REQUIRED_FILES = [
   'www/data/test-images.idx3-ubyte.gz',
   'www/data/test-labels.idx1-ubyte.gz',
 ];
-
-// A 7 as a polyline in pad-relative coordinates (0 to 1 across and down).
-export const SEVEN = [[[0.27, 0.2], [0.73, 0.2], [0.58, 0.5], [0.45, 0.84]]];
 
 /** Fails with a hint when pkg/ or the bundled data is missing. */
 export function assertBuilt() {
@@ -58,59 +54,6 @@ export async function waitForStatus(page, prefix, timeout = 60_000) {
 /** Waits until the Train button is enabled, so a Trainer is ready and nothing is pending. */
 export async function waitForReady(page, timeout = 60_000) {
   await page.locator('#train-toggle:enabled').waitFor({ timeout });
-}
-
-/** Draws `strokes` on the pad with mouse events, one press per stroke and many moves. */
-export async function drawStrokes(page, strokes) {
-  const pad = page.locator('#pad');
-  await pad.scrollIntoViewIfNeeded();
-  const box = await pad.boundingBox();
-  const toPage = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
-  for (const stroke of strokes) {
-    const points = interpolate(stroke, 0.01);
-    await page.mouse.move(...toPage(points[0]));
-    await page.mouse.down();
-    for (const point of points.slice(1)) {
-      await page.mouse.move(...toPage(point));
-    }
-    await page.mouse.up();
-  }
-}
-
-// Returns `points` with extra points so consecutive points are at most `spacing` apart.
-function interpolate(points, spacing) {
-  const result = [points[0]];
-  for (let i = 1; i < points.length; i += 1) {
-    const [x0, y0] = points[i - 1];
-    const [x1, y1] = points[i];
-    const count = Math.max(1, Math.ceil(Math.hypot(x1 - x0, y1 - y0) / spacing));
-    for (let j = 1; j <= count; j += 1) {
-      result.push([x0 + ((x1 - x0) * j) / count, y0 + ((y1 - y0) * j) / count]);
-    }
-  }
-  return result;
-}
-
-/**
- * Waits until the shown prediction belongs to the pad's current drawing and returns the
- * predicted class index (undefined for an empty pad), its shown name and the ten bars as
- * "label: value" texts.
- */
-export async function waitForPrediction(page) {
-  await page.waitForFunction(
-    () =>
-      document.getElementById('predicted-digit').dataset.revision ===
-      document.getElementById('pad').dataset.revision,
-    null,
-    { timeout: 10_000 },
-  );
-  return page.evaluate(() => ({
-    digit: document.getElementById('predicted-digit').dataset.digit,
-    name: document.getElementById('predicted-digit').textContent,
-    bars: [...document.querySelectorAll('#probabilities li')].map(
-      (item) => `${item.querySelector('.bar-label').textContent}: ${item.querySelector('.bar-value').textContent}`,
-    ),
-  }));
 }
 
 /** Returns the query parameters of the page's current URL as a plain object. */
