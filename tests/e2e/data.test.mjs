@@ -32,7 +32,7 @@ const DATA_DIR = join(REPOSITORY_ROOT, 'www', 'data');
 // Images in the large training file, as many as MNIST's training split.
 const LARGE_COUNT = 60_000;
 const FASHION_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
-// Upper bound for decoding and loading the 60,000-image file, which took about 1.5 s on a
+// Upper bound for decoding and loading the 60,000-image file, which took under 1 s on a
 // 2-core virtual machine.
 const LARGE_LOAD_TIMEOUT_MS = 120_000;
 

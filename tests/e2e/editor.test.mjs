@@ -26,8 +26,8 @@ import {
 import { DIGIT_STROKES, drawDigit, waitForPrediction } from './drawing.mjs';
 import { startServer } from './server.mjs';
 
-// Upper bound for a 1-epoch schedule of the small network below, which took about 1 s on a
-// 2-core virtual machine.
+// Upper bound for the 1-epoch schedule of the network below, which took about 4 s on a 2-core
+// virtual machine.
 const SCHEDULE_TIMEOUT_MS = 120_000;
 
 describe('architecture editor and config link', () => {
