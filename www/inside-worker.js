@@ -48,6 +48,11 @@ export function createInsideWorker(post) {
     }
   }
 
+  // Forgets the held-out labels after the Trainer's held-out split was replaced.
+  function heldOutReplaced() {
+    testLabels = null;
+  }
+
   // Forgets what belonged to the previous Trainer. The new one has trained `step` steps.
   function trainerInstalled(step) {
     testLabels = null;
@@ -162,7 +167,7 @@ export function createInsideWorker(post) {
     post({ type: Reply.ERROR, message });
   }
 
-  return { handleRequest, trainerInstalled, sliceTrained, evaluated };
+  return { handleRequest, trainerInstalled, heldOutReplaced, sliceTrained, evaluated };
 }
 
 function errorMessage(error) {

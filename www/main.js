@@ -2,8 +2,10 @@
 // shows what it reports in the controls, statistics, charts, summary and prediction.
 
 import { createCharts } from './chart.js';
+import { createDataSection } from './data-section.js';
 import { createDrawingPad } from './draw.js';
 import { createInsideViews } from './inside.js';
+import { createLayerEditor, createPendingTracker } from './editor.js';
 import { createPredictionView } from './prediction.js';
 import { Reply, Request } from './protocol.js';
 import {
@@ -11,10 +13,13 @@ import {
   TRAINER_DEFAULTS,
   applySettings,
   clearSettingsError,
+  labelOf,
   readSettings,
   showSettingsError,
+  snapshotSettings,
 } from './settings.js';
 import { renderSummary } from './summary.js';
+import { readConfigFromQuery, writeConfigToUrl } from './url-config.js';
 
 // Weight of the newest measurement in the smoothed samples-per-second figure.
 const RATE_SMOOTHING = 0.2;
@@ -51,6 +56,10 @@ const elements = {
   modelState: document.getElementById('model-state'),
   pad: document.getElementById('pad'),
   clear: document.getElementById('clear'),
+  linkNotice: document.getElementById('link-notice'),
+  copyLink: document.getElementById('copy-link'),
+  copyLinkStatus: document.getElementById('copy-link-status'),
+  copyLinkField: document.getElementById('copy-link-field'),
 };
 
 const state = {
@@ -64,8 +73,9 @@ const state = {
   batchSize: TRAINER_DEFAULTS.batchSize,
   // Length of the learning-rate schedule in epochs. Training pauses at its end.
   epochs: TRAINER_DEFAULTS.epochs,
-  // Settings sent with the pending Reset.
+  // Settings sent with the pending Reset, as a config and as the form's field texts.
   requestedConfig: {},
+  requestedSnapshot: null,
   // Name of the model file being opened, for the status line.
   openingFileName: '',
   step: 0,
@@ -151,13 +161,15 @@ function sendConfig(type) {
   clearSettingsError(elements.settings, elements.settingsError);
   const { config, invalid } = readSettings(elements.settings);
   if (invalid) {
-    showInvalidSettings(invalid.message, state.ready);
+    showInvalidSettings(invalid.message, state.ready, invalid.index);
     return;
   }
   state.requestedConfig = config;
+  state.requestedSnapshot = snapshotSettings(elements.settings);
   state.resetting = true;
   hideError();
   hideModelFileError();
+  hideLinkNotice();
   updateControls();
   worker.postMessage({ type, config });
 }
@@ -270,6 +282,15 @@ function handleReply(message) {
       updateControls();
       showError(message.message);
       break;
+    case Reply.DATA_PROGRESS:
+      dataSection.showProgress(message);
+      break;
+    case Reply.DATA_LOADED:
+      handleDataLoaded(message);
+      break;
+    case Reply.DATA_FAILED:
+      handleDataFailed(message);
+      break;
     default:
       if (!inside.handleReply(message)) {
         showError(`The page received an unknown message type "${message.type}" from the training worker.`);
@@ -301,13 +322,27 @@ function handleReady(ready) {
   hideModelFileError();
   updateControls();
 
+  writeConfigToUrl(config);
+  // A copied link is of the previous model.
+  elements.copyLinkStatus.textContent = '';
+  elements.copyLinkField.hidden = true;
+  showDroppedFields(ready.droppedFields);
   if (origin === 'new') {
     if (state.requestedConfig.learningRate === undefined) {
       elements.settings.elements.learningRate.placeholder = formatLearningRate(learningRate);
     }
+    pendingTracker.setBaseline(state.requestedSnapshot);
     setStatus(describeNewModel(ready));
+  } else if (origin === 'data') {
+    // The new model has the previous one's settings, so pending changes stay pending.
+    setStatus(describeNewModel(ready));
+  } else if (origin === 'link') {
+    applySettings(elements.settings, config);
+    pendingTracker.setBaseline(snapshotSettings(elements.settings));
+    setStatus(`Started a fresh run with the settings from the link. ${describeNewModel(ready)}`);
   } else if (origin === 'restored') {
     applySettings(elements.settings, config);
+    pendingTracker.setBaseline(snapshotSettings(elements.settings));
     setStatus(
       `Restored your last model (${describeProgress(step, evaluation)}). Press Train to go on ` +
         'training it, or Start fresh for an untrained model with the same settings.',
@@ -315,6 +350,7 @@ function handleReady(ready) {
     elements.startFresh.hidden = false;
   } else {
     applySettings(elements.settings, config);
+    pendingTracker.setBaseline(snapshotSettings(elements.settings));
     setStatus(
       `Opened ${state.openingFileName} (${describeProgress(step, evaluation)}). ` +
         'Press Train to go on training it.',
@@ -353,11 +389,12 @@ function handleResetFailed({ message, modelKept }) {
   }
 }
 
-// Shows a rejected setting next to the settings form, and a summary in the status line.
-function showInvalidSettings(message, modelKept) {
-  const kept = modelKept ? ' The current model is kept.' : '';
-  setStatus(`Reset failed because a setting is invalid.${kept}`);
-  showSettingsError(elements.settings, elements.settingsError, `${message.replace(/\.$/, '')}.${kept}`);
+// Shows a rejected setting next to its field, and a summary above the form's button and in
+// the status line. `index` is the layer of an invalid width, if known.
+function showInvalidSettings(message, modelKept, index) {
+  const kept = modelKept ? 'The current model is kept.' : '';
+  setStatus(`Reset failed because a setting is invalid. ${kept}`.trim());
+  showSettingsError(elements.settings, elements.settingsError, message, { index, summary: kept });
 }
 
 function handleTraining({ running, scheduleFinished }) {
@@ -437,6 +474,7 @@ function updateControls() {
   elements.startFresh.disabled = elements.reset.disabled;
   elements.saveModel.disabled = !usable;
   elements.openModel.disabled = state.resetting || state.workerFailed;
+  elements.copyLink.disabled = !state.ready;
 }
 
 function showProgress({ step, epoch, loss, learningRate }) {
@@ -529,6 +567,146 @@ function hideModelFileError() {
   elements.modelFileError.hidden = true;
 }
 
-// Restore the model of the last visit, or build the first Trainer from the settings as the
-// page shows them.
-sendConfig(Request.RESTORE);
+// Architecture editor, link and data
+
+createLayerEditor(elements.settings, { onChange: () => pendingTracker.update() });
+const pendingTracker = createPendingTracker(elements.settings, {
+  snapshot: () => snapshotSettings(elements.settings),
+  labelOf: (field) => labelOf(elements.settings, field),
+  badge: document.getElementById('pending-badge'),
+  note: document.getElementById('pending-note'),
+});
+
+const dataSection = createDataSection({
+  elements: {
+    details: document.getElementById('data-details'),
+    summary: document.getElementById('data-summary'),
+    sources: document.getElementById('data-sources'),
+    picker: document.getElementById('data-files'),
+    useBundled: document.getElementById('use-bundled'),
+    roles: document.getElementById('data-roles'),
+    roleList: document.getElementById('data-role-list'),
+    roleError: document.getElementById('data-role-error'),
+    cancelRoles: document.getElementById('data-roles-cancel'),
+    progress: document.getElementById('data-progress'),
+    error: document.getElementById('data-error'),
+    classSetRadios: [...document.querySelectorAll('input[name="class-set"]')],
+    classSetNote: document.getElementById('class-set-note'),
+    dropOverlay: document.getElementById('drop-overlay'),
+  },
+  post: (message) => worker.postMessage(message),
+  busyReason: () => {
+    if (state.workerFailed) {
+      return 'The training worker did not start, so no files can be loaded. Reload the page.';
+    }
+    if (!state.ready || state.resetting) {
+      return 'The page is still busy with the model or earlier files. Wait until it is ready, then open the files again.';
+    }
+    return null;
+  },
+  onLoadStart: () => {
+    state.resetting = true;
+    hideError();
+    updateControls();
+  },
+});
+
+// Parameters of the link that could not be used, shown once the first Trainer is ready.
+let linkProblems = [];
+
+function handleDataLoaded(loaded) {
+  state.resetting = false;
+  updateControls();
+  dataSection.showLoaded(loaded);
+  if (!loaded.newModel) {
+    const accuracy = state.heldOutAccuracy === null ? '' : ` Held-out accuracy: ${formatPercent(state.heldOutAccuracy)}.`;
+    const split = loaded.test
+      ? `${integer.format(loaded.test.count)} images from ${loaded.test.imagesName}`
+      : 'the bundled digits';
+    setStatus(`The held-out split is now ${split}; the model keeps its weights.${accuracy}`);
+  }
+  if (pad.hasInk()) {
+    requestPrediction();
+  }
+}
+
+function handleDataFailed(failed) {
+  state.resetting = false;
+  updateControls();
+  dataSection.showFailed(failed);
+  if (pad.hasInk()) {
+    requestPrediction();
+  }
+}
+
+// Lists the link's parameters that could not be used: those the page could not read and
+// `dropped`, the fields the Trainer rejected.
+function showDroppedFields(dropped = []) {
+  const problems = [
+    ...linkProblems,
+    ...dropped.map(({ field, value, message }) => ({
+      parameter: field,
+      value: Array.isArray(value) ? value.join(',') : String(value),
+      message: message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message,
+    })),
+  ];
+  linkProblems = [];
+  if (problems.length === 0) {
+    return;
+  }
+  const heading = document.createElement('p');
+  heading.textContent = 'Some parameters of the link cannot be used, so the page uses the defaults for them:';
+  const list = document.createElement('ul');
+  for (const { parameter, value, message } of problems) {
+    const item = document.createElement('li');
+    const code = document.createElement('code');
+    code.textContent = `${parameter}=${value}`;
+    item.append(code, `: ${message.replace(/\.$/, '')}.`);
+    list.append(item);
+  }
+  elements.linkNotice.replaceChildren(heading, list);
+  elements.linkNotice.hidden = false;
+}
+
+function hideLinkNotice() {
+  elements.linkNotice.replaceChildren();
+  elements.linkNotice.hidden = true;
+}
+
+// Copies the page's link, which contains the current model's config, to the clipboard. Where
+// the clipboard is not allowed, the link is shown selected in a field to copy by hand.
+async function copyLink() {
+  const link = window.location.href;
+  try {
+    await navigator.clipboard.writeText(link);
+    elements.copyLinkField.hidden = true;
+    elements.copyLinkStatus.textContent = 'Link copied.';
+  } catch (error) {
+    elements.copyLinkField.value = link;
+    elements.copyLinkField.hidden = false;
+    elements.copyLinkField.focus();
+    elements.copyLinkField.select();
+    elements.copyLinkStatus.textContent =
+      `Copying failed (${error.message}). The link is selected in the field below: copy it with Ctrl+C or ⌘C.`;
+  }
+}
+
+elements.copyLink.addEventListener('click', copyLink);
+
+// Start from the link's config if the page has one: a fresh run with it, or the model saved
+// by an earlier visit if that has the same config. Otherwise restore the last model, or
+// build the first Trainer from the settings as the page shows them.
+function start() {
+  const fromLink = readConfigFromQuery(window.location.search);
+  if (!fromLink) {
+    sendConfig(Request.RESTORE);
+    return;
+  }
+  linkProblems = fromLink.problems;
+  state.requestedConfig = fromLink.config;
+  state.resetting = true;
+  updateControls();
+  worker.postMessage({ type: Request.RESTORE, config: fromLink.config, fromLink: true });
+}
+
+start();

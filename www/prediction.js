@@ -1,5 +1,7 @@
-// Shows one prediction: ten probability bars, the predicted digit, and the image the network
-// received, inputSize × inputSize pixels.
+// Shows one prediction: ten probability bars, the predicted class, and the image the network
+// received, inputSize × inputSize pixels. Classes are shown by the names in classes.js.
+
+import { classNames, classSet } from './classes.js';
 
 const DIGITS = 10;
 
@@ -17,15 +19,32 @@ export function createPredictionView({ list, digit, preview, caption }) {
     const fill = document.createElement('span');
     const value = document.createElement('span');
     label.className = 'bar-label';
-    label.textContent = String(d);
     track.className = 'bar-track';
     fill.className = 'bar-fill';
     value.className = 'bar-value';
     track.append(fill);
     item.append(label, track, value);
     list.append(item);
-    rows.push({ item, fill, value });
+    rows.push({ item, label, fill, value });
   }
+
+  // The class shown in `digit`, or null for an empty pad.
+  let shownClass = null;
+
+  // Writes the class names in use into the bar labels and the predicted class.
+  function showClassNames() {
+    const names = classNames();
+    rows.forEach(({ label }, d) => {
+      label.textContent = names[d];
+    });
+    list.dataset.classSet = classSet();
+    digit.dataset.classSet = classSet();
+    if (shownClass !== null) {
+      digit.textContent = names[shownClass];
+    }
+  }
+  document.addEventListener('classnameschange', showClassNames);
+  showClassNames();
 
   const previewContext = preview.getContext('2d');
   let previewPixels = null;
@@ -73,7 +92,8 @@ export function createPredictionView({ list, digit, preview, caption }) {
       value.textContent = `${percent.toFixed(1)} %`;
       item.classList.toggle('best', d === best);
     });
-    digit.textContent = String(best);
+    shownClass = best;
+    digit.textContent = classNames()[best];
     digit.dataset.digit = String(best);
     digit.dataset.revision = String(revision);
     drawPreview(input);
@@ -85,6 +105,7 @@ export function createPredictionView({ list, digit, preview, caption }) {
       value.textContent = '–';
       item.classList.remove('best');
     });
+    shownClass = null;
     digit.textContent = '–';
     delete digit.dataset.digit;
     digit.dataset.revision = String(revision);

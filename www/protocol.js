@@ -4,12 +4,24 @@
 /** Messages the page sends to the worker. */
 export const Request = Object.freeze({
   // { config }: build a new Trainer from `config` (the object the Trainer constructor takes)
-  // and load the bundled data into it. The worker replies with `ready`, or with
-  // `resetFailed` and keeps the previous Trainer if `config` is invalid.
+  // and load the data in use into it: the bundled digits, or the user's files from
+  // `loadData`. The worker replies with `ready`, or with `resetFailed` and keeps the
+  // previous Trainer if `config` is invalid.
   RESET: 'reset',
-  // { config }: restore the model saved in IndexedDB by an earlier visit, if there is one
-  // that loads. Otherwise the same as `reset` with `config`.
+  // { config, fromLink }: restore the model saved in IndexedDB by an earlier visit, if there
+  // is one that loads. Otherwise the same as `reset` with `config`. With `fromLink`,
+  // `config` comes from the page's link: rejected fields get their defaults, and the saved
+  // model is restored only if its config is the link's (seed included if the link has one).
   RESTORE: 'restore',
+  // { sets: [{ role, images, labels }] }: decode the user's IDX files (`images` and `labels`
+  // are Files, `role` is 'train' or 'test') and use them in place of that bundled split from
+  // now on. New training data starts a new, untrained Trainer with the current config (a
+  // `ready` with origin 'data'); held-out data alone goes into the current Trainer (an
+  // `evaluation` if it has weights). The worker sends `dataProgress` while decoding, then
+  // `dataLoaded`, or `dataFailed` and keeps the current Trainer and data.
+  LOAD_DATA: 'loadData',
+  // {}: go back to the bundled digits for both splits, as `loadData` does for the user's.
+  USE_BUNDLED_DATA: 'useBundledData',
   // { file }: pause training and replace the Trainer with one loaded from `file`, an
   // ArrayBuffer of a model file, transferred. The worker replies with `ready`, or with
   // `openFailed` and keeps the current Trainer if the file is not a valid model.
@@ -42,9 +54,11 @@ export const Request = Object.freeze({
 /** Messages the worker sends to the page. */
 export const Reply = Object.freeze({
   // { origin, trainCount, testCount, rows, cols, learningRate, seed, epochs, inputSize,
-  // config, step, epoch, evaluation }: a Trainer is ready. `origin` is 'new' for an untrained
-  // Trainer from `reset`, 'restored' for the model of an earlier visit and 'opened' for a
-  // model file from `open`. `learningRate` (the peak of the schedule), `seed`, `epochs` (the
+  // config, step, epoch, evaluation, droppedFields }: a Trainer is ready. `origin` is 'new'
+  // for an untrained Trainer from `reset`, 'link' for one from the link's config, 'data' for
+  // one built for new data, 'restored' for the model of an earlier visit and 'opened' for a
+  // model file from `open`. `droppedFields` lists { field, value, message } for each field of
+  // a link's config that the Trainer rejected, so its default is used. `learningRate` (the peak of the schedule), `seed`, `epochs` (the
   // schedule's length) and `inputSize` are the values in use, and `config` is the whole
   // config, defaults included. `step` and `epoch` tell how far the model is trained.
   // `evaluation` is { loss, accuracy } on the held-out split for a model with weights, and
@@ -95,4 +109,14 @@ export const Reply = Object.freeze({
   // incoming weights, unit-major, `units` the layer's whole width and `inputs` its input
   // width, side × side.
   WEIGHTS: 'weights',
+  // { name, done, total }: `done` of the `total` bytes of the file `name` are decoded.
+  DATA_PROGRESS: 'dataProgress',
+  // { newModel, train, test, classSet, decodeMs, loadMs, memoryBytes }: the data in use
+  // changed. `newModel` is true when a new Trainer was built for it (its `ready` came first).
+  // `train` and `test` are { imagesName, labelsName, count } for the user's files, or null
+  // for the bundled split. `classSet` is the guessed class names ('digits' or 'fashion'),
+  // and `memoryBytes` the wasm memory size after loading.
+  DATA_LOADED: 'dataLoaded',
+  // { message, modelKept }: the user's files could not be used; `message` names the file.
+  DATA_FAILED: 'dataFailed',
 });

@@ -3,9 +3,11 @@
 
 import init, { Trainer } from '../pkg/lazynet.js';
 import { createInsideWorker } from './inside-worker.js';
+import { FileError, decodeIdxFile, guessClassSet, meanInk } from './data-files.js';
 import { createModelStore } from './model-store.js';
 import { Reply, Request } from './protocol.js';
 import { TRAINER_DEFAULTS } from './settings.js';
+import { configMatches } from './url-config.js';
 
 // Target wall time of one training slice, in milliseconds.
 const SLICE_MS = 50;
@@ -54,6 +56,12 @@ const inside = createInsideWorker((message, transfer = []) => self.postMessage(m
 
 // Wasm module and data bytes, loaded once and reused by every Reset.
 let setupPromise = null;
+// The wasm module's memory, for the memory figure reported after loading data.
+let wasmMemory = null;
+// The user's own data, used in place of the bundled split it replaces until the page sends
+// `useBundledData`. Each split is null (bundled) or { images, labels, imagesName,
+// labelsName } with the decoded IDX bytes.
+let userData = { train: null, test: null };
 
 // A MessageChannel schedules the next slice as a new task, so messages from the page run
 // between slices. Unlike setTimeout(0), it is not clamped to 4 ms when nested.
@@ -68,7 +76,13 @@ self.onmessage = (event) => {
       resetTrainer(message.config);
       break;
     case Request.RESTORE:
-      restoreTrainer(message.config);
+      restoreTrainer(message.config, { fromLink: message.fromLink });
+      break;
+    case Request.LOAD_DATA:
+      loadUserData(message.sets);
+      break;
+    case Request.USE_BUNDLED_DATA:
+      useBundledData();
       break;
     case Request.OPEN:
       openModel(message.file);
@@ -133,7 +147,7 @@ function loadSetup() {
 
 async function initWasm() {
   try {
-    await init();
+    wasmMemory = (await init()).memory;
   } catch (error) {
     throw new Error(`Failed to load the WebAssembly module: ${errorMessage(error)}. Reload the page to try again.`);
   }
@@ -169,7 +183,10 @@ async function loadSetupOrReport() {
   }
 }
 
-async function resetTrainer(config) {
+// Builds a new, untrained Trainer from `config`. With `dropInvalidFields` (for a config from
+// the link), each field the Trainer rejects is left out so its default is used, and the
+// `ready` reply lists them in `droppedFields`. `origin` is passed on in that reply.
+async function resetTrainer(config, { dropInvalidFields = false, origin = 'new' } = {}) {
   setRunning(false);
 
   const data = await loadSetupOrReport();
@@ -179,9 +196,9 @@ async function resetTrainer(config) {
 
   // Build and fill the new Trainer before dropping the old one, so invalid settings leave
   // the current model in place.
-  let next;
+  let built;
   try {
-    next = new Trainer(config);
+    built = createTrainer(config, dropInvalidFields);
   } catch (error) {
     const message = errorMessage(error);
     console.warn(`lazynet: the Trainer rejected the settings: ${message}`);
@@ -189,13 +206,41 @@ async function resetTrainer(config) {
     return;
   }
 
-  installTrainer(next, data, 'new', 0);
+  installTrainer(built.trainer, data, origin, 0, { droppedFields: built.droppedFields });
+}
+
+// Returns { trainer, droppedFields } for a new Trainer from `config`. With
+// `dropInvalidFields`, a field named by the Trainer's error is removed and the Trainer built
+// again, so droppedFields lists { field, value, message } for each; otherwise the error is
+// thrown.
+function createTrainer(config, dropInvalidFields) {
+  const remaining = { ...config };
+  const droppedFields = [];
+  for (;;) {
+    try {
+      return { trainer: new Trainer(remaining), droppedFields };
+    } catch (error) {
+      const message = errorMessage(error);
+      const field = /^([A-Za-z]+):/.exec(message)?.[1];
+      if (!dropInvalidFields || !field || !Object.hasOwn(remaining, field)) {
+        throw error;
+      }
+      droppedFields.push({ field, value: remaining[field], message });
+      delete remaining[field];
+    }
+  }
 }
 
 // Loads the model saved by an earlier visit, or builds a new one from `config` when there is
-// none or it does not load.
-async function restoreTrainer(config) {
+// none or it does not load. With `fromLink`, `config` comes from the page's link. Then the
+// saved model is restored only if its config is the link's, seed included when the link has
+// one, and otherwise a fresh run with the link's config starts.
+async function restoreTrainer(config, { fromLink = false } = {}) {
   const saved = await modelStore.load();
+  if (saved && fromLink) {
+    await restoreOrFollowLink(saved, config);
+    return;
+  }
   if (saved) {
     const data = await loadSetupOrReport();
     if (!data) {
@@ -209,7 +254,39 @@ async function restoreTrainer(config) {
       console.warn(`lazynet: the saved model could not be restored, so a new one is built: ${errorMessage(error)}`);
     }
   }
-  await resetTrainer(config);
+  await resetTrainer(config, { dropInvalidFields: fromLink, origin: fromLink ? 'link' : 'new' });
+}
+
+// Restores the saved model `saved` if its config is the one the link's `config` describes,
+// and otherwise builds a new Trainer from `config`.
+async function restoreOrFollowLink(saved, config) {
+  const data = await loadSetupOrReport();
+  if (!data) {
+    return;
+  }
+  let built;
+  try {
+    built = createTrainer(config, true);
+  } catch (error) {
+    postError(`The settings in the link could not be used: ${errorMessage(error)}`);
+    return;
+  }
+
+  let restored = null;
+  try {
+    restored = Trainer.loadModel(saved);
+  } catch (error) {
+    console.warn(`lazynet: the saved model could not be restored: ${errorMessage(error)}`);
+  }
+  const compareSeed = Object.hasOwn(config, 'seed') && !built.droppedFields.some(({ field }) => field === 'seed');
+  if (restored && configMatches(restored.config, built.trainer.config, { compareSeed })) {
+    built.trainer.free();
+    installTrainer(restored, data, 'restored', restored.step, { droppedFields: built.droppedFields });
+    return;
+  }
+  restored?.free();
+  setRunning(false);
+  installTrainer(built.trainer, data, 'link', 0, { droppedFields: built.droppedFields });
 }
 
 // Replaces the Trainer with one loaded from the model file `file` (an ArrayBuffer). A file
@@ -234,18 +311,24 @@ async function openModel(file) {
   installTrainer(next, data, 'opened', next.step);
 }
 
-// Loads the bundled digits into `next`, which has trained for `step` steps, and makes it the
-// current Trainer in place of the old one. `origin` is passed on in the `ready` reply.
-function installTrainer(next, data, origin, step) {
+// Loads the data in use into `next`, which has trained for `step` steps, and makes it the
+// current Trainer in place of the old one. `origin` and `droppedFields` are passed on in the
+// `ready` reply. `split` gives the user's data to load in place of the bundled digits
+// (`userData` unless the caller is about to replace it). Returns false, with `next` freed
+// and the error reported, when the data does not load.
+function installTrainer(next, data, origin, step, { droppedFields = [], split = userData } = {}) {
   let trainInfo;
   let testInfo;
   try {
-    trainInfo = next.loadTrainingData(data.trainImages, data.trainLabels);
-    testInfo = next.loadTestData(data.testImages, data.testLabels);
+    ({ trainInfo, testInfo } = fillTrainer(next, data, split));
   } catch (error) {
     next.free();
-    postError(`Loading the bundled digits failed: ${errorMessage(error)}`);
-    return;
+    if (error instanceof FileError) {
+      self.postMessage({ type: Reply.DATA_FAILED, message: error.message, modelKept: trainer !== null });
+    } else {
+      postError(`Loading the bundled digits failed: ${errorMessage(error)}`);
+    }
+    return false;
   }
 
   trainer?.free();
@@ -278,9 +361,10 @@ function installTrainer(next, data, origin, step) {
     evaluation = { loss: heldOut.loss, accuracy: heldOut.accuracy };
   }
 
+  const memoryMiB = wasmMemory ? Math.round(wasmMemory.buffer.byteLength / 2 ** 20) : '?';
   console.info(
     `lazynet: ${origin} model at step ${step}; loaded ${trainInfo.count} training and ` +
-      `${testInfo.count} test images (${trainInfo.rows}×${trainInfo.cols})`,
+      `${testInfo.count} test images (${trainInfo.rows}×${trainInfo.cols}); wasm memory ${memoryMiB} MiB`,
   );
   self.postMessage({
     type: Reply.READY,
@@ -297,11 +381,13 @@ function installTrainer(next, data, origin, step) {
     step: trainedTo.step,
     epoch: trainedTo.epoch,
     evaluation,
+    droppedFields,
   });
   postSummaryIfChanged();
   if (heldOut) {
     inside.evaluated(trainer, heldOut, trainedTo.step);
   }
+  return true;
 }
 
 // Model files
@@ -460,6 +546,169 @@ function evaluate() {
     accuracy: result.accuracy,
   });
   inside.evaluated(trainer, result, trainedTo.step);
+}
+
+// The user's own data
+
+// Loads the bundled digits, or the user's files in `split`, into the Trainer `next`. Returns
+// the `{ count, rows, cols }` of both splits. An error about a user's file is thrown as a
+// FileError naming the file.
+function fillTrainer(next, data, split) {
+  const { train, test } = split;
+  const trainInfo = loadSplit(train, () =>
+    next.loadTrainingData(train?.images ?? data.trainImages, train?.labels ?? data.trainLabels),
+  );
+  const testInfo = loadSplit(test, () =>
+    next.loadTestData(test?.images ?? data.testImages, test?.labels ?? data.testLabels),
+  );
+  return { trainInfo, testInfo };
+}
+
+// Returns `load()`. When it throws while loading the user's `files`, the Trainer's message
+// is rethrown as a FileError that names the file it is about.
+function loadSplit(files, load) {
+  try {
+    return load();
+  } catch (error) {
+    if (!files) {
+      throw error;
+    }
+    throw new FileError(describeLoadError(errorMessage(error), files));
+  }
+}
+
+// Rewords a Trainer error about loaded IDX bytes ("labels file: label 12 at index 3 is not a
+// digit; …") with the name of the file it is about.
+function describeLoadError(message, { imagesName, labelsName }) {
+  const action = 'Choose other files, or press Use bundled digits.';
+  for (const [prefix, name] of [
+    ['images file: ', imagesName],
+    ['labels file: ', labelsName],
+  ]) {
+    if (message.startsWith(prefix)) {
+      return `${name}: ${message.slice(prefix.length).replace(/\.$/, '')}. ${action}`;
+    }
+  }
+  return `${imagesName} with ${labelsName}: ${message.replace(/\.$/, '')}. ${action}`;
+}
+
+// Decodes the user's files and puts them in use. `sets` lists { role, images, labels }, with
+// `role` 'train' or 'test' and the two Files. New training images start a new, untrained
+// Trainer with the current config; held-out images alone are loaded into the current
+// Trainer, which keeps its weights. On any failure the current Trainer and data stay.
+async function loadUserData(sets) {
+  const data = await loadSetupOrReport();
+  if (!data) {
+    return;
+  }
+  setRunning(false);
+
+  const decoded = {};
+  const started = performance.now();
+  try {
+    for (const { role, images, labels } of sets) {
+      decoded[role] = {
+        images: await decodeIdxFile(images, (done, total) => postDataProgress(images.name, done, total)),
+        labels: await decodeIdxFile(labels, (done, total) => postDataProgress(labels.name, done, total)),
+        imagesName: images.name,
+        labelsName: labels.name,
+      };
+    }
+  } catch (error) {
+    const message = error instanceof FileError ? error.message : `Reading the files failed: ${errorMessage(error)}`;
+    self.postMessage({ type: Reply.DATA_FAILED, message, modelKept: trainer !== null });
+    return;
+  }
+  const decodeMs = performance.now() - started;
+
+  const split = { train: decoded.train ?? userData.train, test: decoded.test ?? userData.test };
+  if (decoded.train || !trainer) {
+    const config = trainer ? trainer.config : undefined;
+    if (!installTrainer(new Trainer(config), data, 'data', 0, { split })) {
+      return;
+    }
+  } else if (!replaceTestData(split.test, decoded.test.images, decoded.test.labels)) {
+    return;
+  }
+  userData = split;
+  postDataLoaded(Boolean(decoded.train), decodeMs, performance.now() - started - decodeMs);
+}
+
+// Loads the IDX bytes `images` and `labels` into the current Trainer as its held-out split
+// and evaluates it if it has weights. `files` are the user's files they come from, or null
+// for the bundled digits. Returns false after reporting a failure, in which case the Trainer
+// keeps its held-out split.
+function replaceTestData(files, images, labels) {
+  try {
+    loadSplit(files, () => trainer.loadTestData(images, labels));
+  } catch (error) {
+    const message = error instanceof FileError ? error.message : errorMessage(error);
+    self.postMessage({ type: Reply.DATA_FAILED, message, modelKept: true });
+    return false;
+  }
+  inside.heldOutReplaced();
+  if (trainer.summary().every((layer) => layer.inputs != null)) {
+    evaluate();
+  }
+  return true;
+}
+
+// Goes back to the bundled digits for both splits. Changed training data starts a new,
+// untrained Trainer with the current config; a changed held-out split alone is swapped in
+// the current Trainer.
+async function useBundledData() {
+  const data = await loadSetupOrReport();
+  if (!data || !trainer) {
+    return;
+  }
+  setRunning(false);
+  const started = performance.now();
+  const bundled = { train: null, test: null };
+  const newModel = Boolean(userData.train);
+  if (newModel) {
+    if (!installTrainer(new Trainer(trainer.config), data, 'data', 0, { split: bundled })) {
+      return;
+    }
+  } else if (userData.test && !replaceTestData(null, data.testImages, data.testLabels)) {
+    return;
+  }
+  userData = bundled;
+  postDataLoaded(newModel, 0, performance.now() - started);
+}
+
+// Reports the progress of decoding the file `name`: `done` of `total` bytes.
+function postDataProgress(name, done, total) {
+  self.postMessage({ type: Reply.DATA_PROGRESS, name, done, total });
+}
+
+// Reports the data now in use, the guessed class names, the time spent and the wasm memory.
+function postDataLoaded(newModel, decodeMs, loadMs) {
+  const describe = (files) =>
+    files && {
+      imagesName: files.imagesName,
+      labelsName: files.labelsName,
+      // A labels file has an 8-byte header and one byte per label.
+      count: files.labels.length - 8,
+    };
+  const imagesForGuess = userData.train?.images ?? userData.test?.images ?? null;
+  const names = [userData.train, userData.test].filter(Boolean).flatMap((files) => [files.imagesName, files.labelsName]);
+  const classSet = imagesForGuess ? guessClassSet(names, meanInk(imagesForGuess)) : 'digits';
+  const memoryBytes = wasmMemory ? wasmMemory.buffer.byteLength : null;
+  console.info(
+    `lazynet: data in use: training ${userData.train?.imagesName ?? 'bundled'}, held-out ` +
+      `${userData.test?.imagesName ?? 'bundled'}; decoded in ${Math.round(decodeMs)} ms, loaded in ` +
+      `${Math.round(loadMs)} ms; wasm memory ${memoryBytes} bytes`,
+  );
+  self.postMessage({
+    type: Reply.DATA_LOADED,
+    newModel,
+    train: describe(userData.train),
+    test: describe(userData.test),
+    classSet,
+    decodeMs,
+    loadMs,
+    memoryBytes,
+  });
 }
 
 // Prediction and summary

@@ -209,17 +209,18 @@ describe('lazynet page', () => {
 
   test('invalid setting shows trainer error', async () => {
     const stepBefore = await page.locator('#stat-step').textContent();
-    await page.locator('.settings summary').click();
+    await page.locator('#settings-details summary').click();
     await page.getByLabel('Batch size').fill('0');
     await page.getByRole('button', { name: 'Apply and reset' }).click();
 
-    // The Trainer's message appears right above the form's button, with the field's label
-    // in place of the config name.
+    // The Trainer's message appears at the field, with the field's label in place of the
+    // config name, and a summary right above the form's button.
     const error = page.locator('#settings-error');
     await error.waitFor({ state: 'visible' });
-    const text = await error.textContent();
+    const text = await page.locator('#batch-size-error').textContent();
     assert.match(text, /^Batch size: /);
     assert.match(text, /\b0\b/);
+    assert.match(await error.textContent(), /^Batch size is invalid/);
     assert.equal(
       await error.evaluate((element) => element.nextElementSibling?.getAttribute('type')),
       'submit',
@@ -240,7 +241,7 @@ describe('lazynet page', () => {
     await page.getByLabel('Learning rate').pressSequentially('1e');
     await page.getByRole('button', { name: 'Apply and reset' }).click();
 
-    const error = page.locator('#settings-error');
+    const error = page.locator('#learning-rate-error');
     await error.waitFor({ state: 'visible' });
     assert.match(await error.textContent(), /^Learning rate: not a number/);
     assert.equal(await page.getByLabel('Learning rate').getAttribute('aria-invalid'), 'true');
@@ -291,7 +292,8 @@ describe('lazynet page', () => {
     assert.equal(await page.locator('#model-state').getAttribute('data-trained'), 'true');
     assert.equal(await page.locator('#error').isHidden(), true);
     // The settings form shows the restored config, seed included.
-    assert.equal(await page.getByLabel('Hidden layer widths').inputValue(), '256, 128');
+    assert.equal(await page.getByLabel('Layer 1 width').inputValue(), '256');
+    assert.equal(await page.getByLabel('Layer 2 width').inputValue(), '128');
     assert.equal(await page.getByLabel('Batch size').inputValue(), '64');
     assert.match(await page.getByLabel('Seed').inputValue(), /^[0-9]+$/);
 
