@@ -60,14 +60,14 @@ describe('views inside the network', () => {
     await page.goto(`${server.url}www/`);
     await page.locator('#train-toggle:enabled').waitFor({ timeout: 30_000 });
 
-    await page.locator('.settings summary').click();
+    await page.locator('#settings-details summary').click();
     await page.getByLabel('Learning rate').fill(SLOW_LEARNING_RATE);
     await page.getByRole('button', { name: 'Apply and reset' }).click();
     await page.waitForFunction(
       (rate) => document.getElementById('status').textContent.includes(`Learning rate ${rate},`),
       SLOW_LEARNING_RATE,
     );
-    await page.locator('.settings summary').click();
+    await page.locator('#settings-details summary').click();
   });
 
   after(async () => {
@@ -338,8 +338,9 @@ describe('views inside the network', () => {
   test('reset recomputes for new architecture', async () => {
     // Reduced motion: the cells still change and are marked, without animation.
     await page.emulateMedia({ reducedMotion: 'reduce' });
-    await page.locator('.settings summary').click();
-    await page.getByLabel('Hidden layer widths').fill('32');
+    await page.locator('#settings-details summary').click();
+    await page.getByLabel('Layer 1 width').fill('32');
+    await page.getByRole('button', { name: 'Remove layer 2' }).click();
     await page.getByRole('button', { name: 'Apply and reset' }).click();
     await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Loaded'));
     await page.locator('#init-cards[data-state="ready"]').waitFor();
