@@ -225,9 +225,17 @@ fn saturation_shows_image_by_image() {
         .activation_stats(Initializer::GlorotUniform, 256)
         .unwrap();
     let tanh_1 = |s: &lazynet::inspect::ActivationStats| s.layers[1].clone();
-    assert!(tanh_1(&normal).inactive.unwrap() > 0.5, "{:?}", tanh_1(&normal));
+    assert!(
+        tanh_1(&normal).inactive.unwrap() > 0.5,
+        "{:?}",
+        tanh_1(&normal)
+    );
     assert!(tanh_1(&normal).dead.unwrap() < tanh_1(&normal).inactive.unwrap());
-    assert!(tanh_1(&glorot).inactive.unwrap() < 0.05, "{:?}", tanh_1(&glorot));
+    assert!(
+        tanh_1(&glorot).inactive.unwrap() < 0.05,
+        "{:?}",
+        tanh_1(&glorot)
+    );
     assert_eq!(glorot.layers[0].inactive, None);
 
     // For ReLU, inactive values are the zeros: about half of them with Glorot.

@@ -1,5 +1,5 @@
-// What the editor, link and data page tests do on the page besides drawing (drawing.mjs):
-// open it in a new Chromium with its own profile, wait for the status line and read the link.
+// What the page tests do on the page besides drawing (drawing.mjs): check the build, open it
+// in a new Chromium with its own profile, wait for the status line and read the link.
 
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';

@@ -14,7 +14,6 @@
 // (375 × 800).
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,10 +21,9 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { launchChromium, watchContext } from './browser.mjs';
 import { DIGIT_STROKES, drawDigit, waitForHeldOutAccuracy, waitForPrediction } from './drawing.mjs';
-import { REPOSITORY_ROOT, startServer } from './server.mjs';
+import { assertBuilt, DESKTOP_VIEWPORT, PHONE_VIEWPORT, RESULTS_DIR } from './page-driver.mjs';
+import { startServer } from './server.mjs';
 
-const DESKTOP_VIEWPORT = { width: 1280, height: 900 };
-const PHONE_VIEWPORT = { width: 375, height: 800 };
 const TARGET_ACCURACY = 0.9;
 // Upper bound on training time. On a 2-core Intel Xeon virtual machine the page passed 90 %
 // at its first held-out evaluation, after 2 to 3 s of training (the worker evaluates after
@@ -34,18 +32,9 @@ const TRAINING_TIMEOUT_MS = 6 * 60_000;
 // Images in www/data/train-images.idx3-ubyte.gz, and steps per epoch at batch size 64.
 const TRAINING_IMAGES = 9000;
 const STEPS_PER_EPOCH = Math.ceil(TRAINING_IMAGES / 64);
-const RESULTS_DIR = join(REPOSITORY_ROOT, 'test-results');
 // First bytes of every model file, from docs/model-format.md.
 const MODEL_FILE_MAGIC = [0x4c, 0x41, 0x5a, 0x59, 0x4e, 0x45, 0x54, 0x00];
 
-const REQUIRED_FILES = [
-  'pkg/lazynet.js',
-  'pkg/lazynet_bg.wasm',
-  'www/data/train-images.idx3-ubyte.gz',
-  'www/data/train-labels.idx1-ubyte.gz',
-  'www/data/test-images.idx3-ubyte.gz',
-  'www/data/test-labels.idx1-ubyte.gz',
-];
 
 describe('lazynet page', () => {
   let server;
@@ -58,12 +47,7 @@ describe('lazynet page', () => {
   const savedModel = {};
 
   before(async () => {
-    for (const file of REQUIRED_FILES) {
-      assert.ok(
-        existsSync(join(REPOSITORY_ROOT, file)),
-        `${file} is missing: build pkg/ with wasm-pack build --target web and add the data files first`,
-      );
-    }
+    assertBuilt();
     server = await startServer();
     downloadDir = await mkdtemp(join(tmpdir(), 'lazynet-downloads-'));
     context = await launchChromium({ viewport: DESKTOP_VIEWPORT });

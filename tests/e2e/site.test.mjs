@@ -16,7 +16,6 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,11 +23,10 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { launchChromium, watchContext } from './browser.mjs';
+import { DIGIT_STROKES, drawDigit, waitForHeldOutAccuracy, waitForPrediction } from './drawing.mjs';
+import { assertBuilt, DESKTOP_VIEWPORT, PHONE_VIEWPORT, RESULTS_DIR, settle } from './page-driver.mjs';
 import { REPOSITORY_ROOT, startServer } from './server.mjs';
 
-const DESKTOP_VIEWPORT = { width: 1280, height: 900 };
-const PHONE_VIEWPORT = { width: 375, height: 800 };
-const RESULTS_DIR = join(REPOSITORY_ROOT, 'test-results');
 // Upper bound on training time, with ample room: on a 2-core virtual machine the example's
 // two epochs took about 2 s, and the page passed 90 % at its first evaluation.
 const TRAINING_TIMEOUT_MS = 6 * 60_000;
@@ -36,24 +34,6 @@ const TARGET_ACCURACY = 0.9;
 // The path GitHub Pages serves a project site under: https://OWNER.github.io/REPOSITORY/.
 const SUB_PATH = '/lazynet/';
 const README_SECTION = '## Use it from JavaScript';
-
-const REQUIRED_FILES = [
-  'pkg/lazynet.js',
-  'pkg/lazynet_bg.wasm',
-  'www/data/train-images.idx3-ubyte.gz',
-  'www/data/train-labels.idx1-ubyte.gz',
-  'www/data/test-images.idx3-ubyte.gz',
-  'www/data/test-labels.idx1-ubyte.gz',
-];
-
-function assertBuilt() {
-  for (const file of REQUIRED_FILES) {
-    assert.ok(
-      existsSync(join(REPOSITORY_ROOT, file)),
-      `${file} is missing: build pkg/ with wasm-pack build --target web and add the data files first`,
-    );
-  }
-}
 
 /** Returns the first ```js block after `heading` in a Markdown text, or null. */
 function codeBlockAfter(markdown, heading) {
@@ -173,7 +153,7 @@ describe('site under a sub-path', () => {
     await page.getByRole('button', { name: 'Train' }).click();
     await page.getByRole('button', { name: 'Pause' }).waitFor();
 
-    const accuracy = await waitForAccuracy(page, TARGET_ACCURACY, TRAINING_TIMEOUT_MS);
+    const accuracy = Number((await waitForHeldOutAccuracy(page, TARGET_ACCURACY, TRAINING_TIMEOUT_MS)).accuracy);
     t.diagnostic(`held-out accuracy ${accuracy}`);
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.getByRole('button', { name: 'Train' }).waitFor();
@@ -181,7 +161,7 @@ describe('site under a sub-path', () => {
   });
 
   test('site predicts a drawn 1', async (t) => {
-    await drawVerticalStroke(page);
+    await drawDigit(page, DIGIT_STROKES[1]);
     const prediction = await waitForPrediction(page);
     t.diagnostic(`probabilities: ${prediction.bars.join(', ')}`);
     assert.equal(prediction.digit, '1', `probabilities: ${prediction.bars.join(', ')}`);
@@ -194,7 +174,7 @@ describe('site under a sub-path', () => {
 
   test('site fits phone width', async () => {
     await page.setViewportSize(PHONE_VIEWPORT);
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await settle(page);
 
     const widths = await page.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,
@@ -236,56 +216,4 @@ async function waitForText(page, selector, pattern, watched, timeoutMs) {
     await delay(250);
   }
   assert.fail(`after ${timeoutMs / 1000} s ${selector} reads "${text}", which does not match ${pattern}`);
-}
-
-/** Polls the page's held-out accuracy until it reaches `target`, failing if the page shows an error. */
-async function waitForAccuracy(page, target, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let accuracy = null;
-  while (Date.now() < deadline) {
-    const state = await page.evaluate(() => ({
-      accuracy: document.getElementById('stat-accuracy').dataset.accuracy ?? null,
-      error: document.getElementById('error').hidden ? '' : document.getElementById('error').textContent,
-    }));
-    assert.equal(state.error, '', `the page shows an error while training: ${state.error}`);
-    accuracy = state.accuracy === null ? null : Number(state.accuracy);
-    if (accuracy !== null && accuracy >= target) {
-      return accuracy;
-    }
-    await delay(500);
-  }
-  assert.fail(`held-out accuracy was ${accuracy ?? 'not reported'} after ${timeoutMs / 1000} s; expected ${target}`);
-}
-
-/** Draws a slightly slanted vertical line down the middle of the pad with the mouse. */
-async function drawVerticalStroke(page) {
-  const pad = page.locator('#pad');
-  await pad.scrollIntoViewIfNeeded();
-  const box = await pad.boundingBox();
-  const MOVES = 40;
-
-  await page.mouse.move(box.x + 0.53 * box.width, box.y + 0.17 * box.height);
-  await page.mouse.down();
-  for (let i = 1; i <= MOVES; i += 1) {
-    const fraction = i / MOVES;
-    await page.mouse.move(box.x + (0.53 - 0.06 * fraction) * box.width, box.y + (0.17 + 0.66 * fraction) * box.height);
-  }
-  await page.mouse.up();
-}
-
-/** Waits until the shown prediction belongs to the current drawing and returns its digit and bar texts. */
-async function waitForPrediction(page) {
-  await page.waitForFunction(
-    () =>
-      document.getElementById('predicted-digit').dataset.revision ===
-      document.getElementById('pad').dataset.revision,
-    null,
-    { timeout: 10_000 },
-  );
-  return page.evaluate(() => ({
-    digit: document.getElementById('predicted-digit').dataset.digit,
-    bars: [...document.querySelectorAll('#probabilities li')].map(
-      (item) => `${item.querySelector('.bar-label').textContent}: ${item.querySelector('.bar-value').textContent}`,
-    ),
-  }));
 }
