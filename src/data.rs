@@ -133,9 +133,20 @@ pub struct Images {
 
 /// Decodes an images file (magic 2051), raw or gzip-compressed.
 pub fn decode_images(bytes: &[u8]) -> Result<Images> {
+    decode_images_owned(bytes.to_vec())
+}
+
+/// Like [`decode_images`], but takes the file's bytes and reuses them for the pixels when they
+/// are not compressed, so a 47 MB file needs 47 MB rather than twice that while it loads.
+pub fn decode_images_owned(bytes: Vec<u8>) -> Result<Images> {
     let file_kind = "images file";
-    let bytes = decompress(bytes, file_kind)?;
-    let (dims, body) = parse_idx(&bytes, IMAGES_MAGIC, file_kind)?;
+    let mut data = if bytes.starts_with(&GZIP_MAGIC) {
+        decompress(&bytes, file_kind)?.into_owned()
+    } else {
+        bytes
+    };
+    let (dims, body) = parse_idx(&data, IMAGES_MAGIC, file_kind)?;
+    let header_len = data.len() - body.len();
     let (count, rows, cols) = (dims[0], dims[1], dims[2]);
     if count == 0 {
         return Err(Error::new(format!(
@@ -152,11 +163,12 @@ pub fn decode_images(bytes: &[u8]) -> Result<Images> {
             "{file_kind}: images are {rows}×{cols}; expected square images of at most {MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE} pixels, such as MNIST's 28×28"
         )));
     }
+    data.drain(..header_len);
     Ok(Images {
         count,
         rows,
         cols,
-        pixels: body.to_vec(),
+        pixels: data,
     })
 }
 
@@ -195,7 +207,13 @@ pub struct Dataset {
 impl Dataset {
     /// Builds a dataset from the bytes of an images file and a labels file (raw or gzip).
     pub fn from_idx(images: &[u8], labels: &[u8]) -> Result<Self> {
-        let images = decode_images(images)?;
+        Self::from_idx_owned(images.to_vec(), labels)
+    }
+
+    /// Like [`Dataset::from_idx`], taking the images file's bytes so that raw pixels are not
+    /// copied again.
+    pub fn from_idx_owned(images: Vec<u8>, labels: &[u8]) -> Result<Self> {
+        let images = decode_images_owned(images)?;
         let labels = decode_labels(labels)?;
         Self::new(images, labels)
     }

@@ -293,7 +293,7 @@ impl Trainer {
         training: bool,
     ) -> Result<JsValue, JsError> {
         let (images, labels) = (bytes(images, "images")?, bytes(labels, "labels")?);
-        let data = Dataset::from_idx(&images, &labels).map_err(js_error)?;
+        let data = Dataset::from_idx_owned(images, &labels).map_err(js_error)?;
         let summary = [
             ("count", JsValue::from(data.len() as u32)),
             ("rows", JsValue::from(data.rows() as u32)),
