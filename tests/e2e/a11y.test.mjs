@@ -314,7 +314,8 @@ async function openSections(page) {
 }
 
 // Returns Chromium's accessibility node for the element that `expression` evaluates to:
-// { role, name, description }.
+// { role, name, nameFrom, description }. `nameFrom` is the attribute or source that gave the
+// name, such as aria-label, labelfor, contents or placeholder.
 async function accessibleNode(cdp, expression) {
   const { result } = await cdp.send('Runtime.evaluate', { expression, objectGroup: 'a11y' });
   try {
@@ -323,9 +324,11 @@ async function accessibleNode(cdp, expression) {
       fetchRelatives: false,
     });
     const node = nodes[0] ?? {};
+    const source = (node.name?.sources ?? []).find((candidate) => candidate.value && !candidate.superseded);
     return {
       role: node.role?.value ?? '',
       name: (node.name?.value ?? '').trim(),
+      nameFrom: source?.attribute ?? source?.nativeSource ?? source?.type ?? '',
       description: (node.description?.value ?? '').trim(),
       ignored: node.ignored ?? false,
     };
@@ -378,6 +381,13 @@ async function walkTabOrder(page, cdp) {
 function assertTabStops(stops) {
   const unnamed = stops.filter((stop) => stop.name === '').map((stop) => `${stop.element} (role ${stop.role})`);
   assert.deepEqual(unnamed, [], `tab stops without an accessible name:\n${unnamed.join('\n')}`);
+
+  // A placeholder disappears once the field has a value, and a title is only shown on hover,
+  // so neither is a label.
+  const weaklyNamed = stops
+    .filter((stop) => ['placeholder', 'title'].includes(stop.nameFrom))
+    .map((stop) => `${stop.element} "${stop.name}" from its ${stop.nameFrom}`);
+  assert.deepEqual(weaklyNamed, [], `tab stops named only by a placeholder or title:\n${weaklyNamed.join('\n')}`);
 
   const invisible = stops.filter((stop) => !stop.visible).map((stop) => `${stop.element} "${stop.name}"`);
   assert.deepEqual(invisible, [], `tab stops that are not visible on screen:\n${invisible.join('\n')}`);
@@ -521,8 +531,9 @@ async function installPageChecks(page) {
         .filter((key) => element.dataset[key] !== undefined)
         .map((key) => `[data-${key}="${element.dataset[key]}"]`)
         .join('');
-      const section = element.closest('section')?.querySelector('h2')?.textContent ?? 'outside the sections';
-      return `${element.tagName.toLowerCase()}${id}${classes}${data} in ${section}`;
+      const section = element.closest('section')?.querySelector('h2')?.textContent;
+      const where = section ? ` in ${section}` : '';
+      return `${element.tagName.toLowerCase()}${id}${classes}${data}${where}`;
     }
 
     // The colour behind `element`: the background colours of it and its ancestors up to the
@@ -671,7 +682,11 @@ async function installPageChecks(page) {
           'select, .file-button, #pad, .u-legend .u-marker, .bar-fill, .mistake-fill, .log-fill',
       );
       for (const control of controls) {
-        if (!isShown(control) || isInactive(control)) {
+        // A bar of a probability near 0 is too thin to see, but its colour is the same as
+        // that of a longer bar, so bars count whatever their length.
+        const isBar = control.matches('.bar-fill, .mistake-fill, .log-fill');
+        const shown = isBar ? control.checkVisibility({ visibilityProperty: true }) : isShown(control);
+        if (!shown || isInactive(control)) {
           continue;
         }
         checked += 1;
@@ -684,12 +699,14 @@ async function installPageChecks(page) {
           continue;
         }
         const border = over(parseColor(style.borderTopColor), around.color);
-        const borderRatio = style.borderTopStyle === 'none' || parseFloat(style.borderTopWidth) === 0 ? 1 : contrast(border, around.color);
+        const hasBorder = style.borderTopStyle !== 'none' && parseFloat(style.borderTopWidth) > 0;
+        const borderRatio = hasBorder ? contrast(border, around.color) : 1;
         const fill = over(parseColor(style.backgroundColor), around.color);
         const fillRatio = style.backgroundImage === 'none' ? contrast(fill, around.color) : 1;
         if (Math.max(borderRatio, fillRatio) < NON_TEXT_CONTRAST) {
           failures.push(
-            `${describe(control)}: border ${borderRatio.toFixed(2)}:1 (${formatColor(border)}), ` +
+            `${describe(control)}: ` +
+              `${hasBorder ? `border ${borderRatio.toFixed(2)}:1 (${formatColor(border)})` : 'no border'}, ` +
               `fill ${fillRatio.toFixed(2)}:1 (${formatColor(fill)}) on ${formatColor(around.color)}`,
           );
         }
