@@ -1,6 +1,8 @@
 // Loss and accuracy curves, drawn with uPlot against the number of epochs trained.
 // Training points arrive per slice and held-out points per evaluation. Both series of a
-// chart share one x array, with null where a series has no value.
+// chart share one x array, with null where a series has no value. For screen readers each
+// plot is an image named by a summary of its curves, and the legend entries, which show
+// and hide a curve, are switches that the keyboard reaches too.
 
 import uPlot from './vendor/uplot/uPlot.esm.js';
 
@@ -46,11 +48,16 @@ function formatLossTick(value) {
   return value.toExponential(1).replace('.0e', 'e').replace('e+', 'e');
 }
 
+// Index of each curve in a chart's data, after the shared epochs at 0.
+const TRAINING = 1;
+const HELD_OUT = 2;
+
 class Curves {
-  constructor(container, { yLabel, yRange, tickFormat }) {
+  constructor(container, { title, yLabel, yRange, tickFormat, valueFormat }) {
     this.container = container;
-    this.options = { yLabel, yRange, tickFormat };
+    this.options = { title, yLabel, yRange, tickFormat, valueFormat };
     this.data = [[], [], []];
+    this.ends = this.emptyEnds();
     this.plot = this.createPlot();
     new ResizeObserver(() => this.plot.setSize({ width: this.width(), height: CHART_HEIGHT })).observe(
       container,
@@ -78,6 +85,7 @@ class Curves {
         ],
         // The legend names the series. Values at the cursor would repeat the statistics above.
         legend: { live: false },
+        hooks: { setSeries: [updateLegendSwitches] },
       },
       this.data,
       this.container,
@@ -85,7 +93,35 @@ class Curves {
     // Without data uPlot leaves the x scale unset and draws no x axis. Epochs 0 to 1 show
     // an empty axis until the first points arrive.
     plot.setScale('x', { min: 0, max: 1 });
+    plot.root.querySelector('.u-wrap').setAttribute('role', 'img');
+    makeLegendSwitches(plot);
+    this.describe(plot);
     return plot;
+  }
+
+  // First and latest point of each curve as { epoch, value }, and its number of points.
+  emptyEnds() {
+    return {
+      [TRAINING]: { first: null, latest: null, count: 0 },
+      [HELD_OUT]: { first: null, latest: null, count: 0 },
+    };
+  }
+
+  // Names the plot with its title and where each curve starts and ends. The name is read
+  // on request and not announced, so it can change with every frame.
+  describe(plot = this.plot) {
+    const { title, valueFormat } = this.options;
+    const curve = (index, name) => {
+      const { first, latest, count } = this.ends[index];
+      if (count === 0) {
+        return `${name}: no points yet.`;
+      }
+      const at = (point) => `${valueFormat(point.value)} at epoch ${point.epoch.toFixed(2)}`;
+      return count === 1 ? `${name}: ${at(latest)}.` : `${name}: from ${at(first)} to ${at(latest)}.`;
+    };
+    plot.root
+      .querySelector('.u-wrap')
+      .setAttribute('aria-label', `${title} by epoch. ${curve(TRAINING, 'Training')} ${curve(HELD_OUT, 'Held-out')}`);
   }
 
   width() {
@@ -94,19 +130,66 @@ class Curves {
 
   push(epoch, training, heldOut) {
     this.data[0].push(epoch);
-    this.data[1].push(training);
-    this.data[2].push(heldOut);
+    this.data[TRAINING].push(training);
+    this.data[HELD_OUT].push(heldOut);
+    for (const [index, value] of [[TRAINING, training], [HELD_OUT, heldOut]]) {
+      if (value !== null) {
+        const ends = this.ends[index];
+        ends.latest = { epoch, value };
+        ends.first ??= ends.latest;
+        ends.count += 1;
+      }
+    }
   }
 
   // Starts a new plot, because uPlot keeps the last x range when given empty data.
   clear() {
     this.data = [[], [], []];
+    this.ends = this.emptyEnds();
     this.plot.destroy();
     this.plot = this.createPlot();
   }
 
   render() {
     this.plot.setData(this.data);
+    this.describe();
+  }
+}
+
+// Turns uPlot's legend entries, which show or hide their curve on a click, into switches
+// that Enter and Space work too. The legend table then only lays them out.
+function makeLegendSwitches(plot) {
+  const legend = plot.root.querySelector('.u-legend');
+  if (!legend) {
+    return;
+  }
+  for (const element of [legend, ...legend.querySelectorAll('tbody, tr')]) {
+    element.setAttribute('role', 'presentation');
+  }
+  // uPlot gives no legend row to the x series (index 0) when the legend is not live.
+  const rows = legend.querySelectorAll('.u-series');
+  rows.forEach((row, position) => {
+    const index = position + 1;
+    const entry = row.querySelector('th');
+    entry.setAttribute('role', 'switch');
+    entry.tabIndex = 0;
+    entry.dataset.series = String(index);
+    entry.setAttribute('aria-label', `${plot.series[index].label} curve`);
+    entry.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        plot.setSeries(index, { show: !plot.series[index].show });
+      }
+    });
+  });
+  updateLegendSwitches(plot);
+}
+
+// Marks each legend switch on while its curve is shown. uPlot calls this after every
+// setSeries, a click on the legend included.
+function updateLegendSwitches(plot) {
+  for (const entry of plot.root.querySelectorAll('.u-legend th[data-series]')) {
+    entry.setAttribute('aria-checked', String(plot.series[Number(entry.dataset.series)].show));
   }
 }
 
@@ -116,14 +199,18 @@ class Curves {
  */
 export function createCharts(lossContainer, accuracyContainer) {
   const loss = new Curves(lossContainer, {
+    title: 'Cross-entropy loss',
     yLabel: 'cross-entropy loss',
     yRange: lossRange,
     tickFormat: formatLossTick,
+    valueFormat: formatLossTick,
   });
   const accuracy = new Curves(accuracyContainer, {
+    title: 'Accuracy',
     yLabel: 'accuracy (%)',
     yRange: accuracyRange,
     tickFormat: (value) => value.toFixed(0),
+    valueFormat: (value) => `${value.toFixed(1)} %`,
   });
   let frameRequested = false;
 

@@ -2,6 +2,7 @@
 // predicted class across, coloured by the share of each true class. Choosing a cell (click,
 // or Enter or Space on the focused cell) shows those held-out images.
 
+import { announce } from './announce.js';
 import { classNames } from './classes.js';
 import { createThumbnail, cssColor, mix, textColorOn } from './images.js';
 
@@ -37,7 +38,7 @@ export function createConfusionView({ matrix, detail }, { requestImages }) {
   predictedAxis.scope = 'colgroup';
   predictedAxis.colSpan = CLASSES;
   predictedAxis.className = 'axis-title';
-  predictedAxis.textContent = 'Predicted class →';
+  predictedAxis.append('Predicted class', arrow(' →'));
   const correctCorner = document.createElement('td');
   correctCorner.className = 'confusion-correct';
   axisRow.append(corner, predictedAxis, correctCorner);
@@ -46,7 +47,7 @@ export function createConfusionView({ matrix, detail }, { requestImages }) {
   const trueAxis = document.createElement('th');
   trueAxis.scope = 'col';
   trueAxis.className = 'axis-title';
-  trueAxis.textContent = 'True ↓';
+  trueAxis.append('True', arrow(' ↓'));
   namesRow.append(trueAxis);
   const columnHeaders = [];
   for (let column = 0; column < CLASSES; column += 1) {
@@ -100,9 +101,10 @@ export function createConfusionView({ matrix, detail }, { requestImages }) {
   placeholder.className = 'note';
   matrix.append(placeholder, table);
 
+  // The heading is no live region, because each evaluation while training rewrites it.
+  // select() announces it when the user chooses a cell.
   const detailHeading = document.createElement('p');
   detailHeading.className = 'inside-caption';
-  detailHeading.setAttribute('aria-live', 'polite');
   const thumbnails = document.createElement('div');
   thumbnails.className = 'thumbnails';
   detail.append(detailHeading, thumbnails);
@@ -146,7 +148,6 @@ export function createConfusionView({ matrix, detail }, { requestImages }) {
 
   function renderCounts() {
     const names = classNames();
-    predictedAxis.textContent = 'Predicted class →';
     columnHeaders.forEach((header, column) => {
       header.textContent = names[column];
       header.classList.toggle('long-name', names[column].length > 2);
@@ -191,6 +192,8 @@ export function createConfusionView({ matrix, detail }, { requestImages }) {
     cells[row][column].setAttribute('aria-pressed', 'true');
     setFocusable(row, column);
     showCell(row, column);
+    // showCell writes the heading before it waits for the images.
+    announce(detailHeading.textContent);
   }
 
   // Shows up to MAX_CELL_IMAGES held-out images of true class `row` predicted as `column`.
@@ -297,4 +300,13 @@ export function createConfusionView({ matrix, detail }, { requestImages }) {
   clear();
   renderCounts();
   return { show, clear };
+}
+
+// An arrow that points along an axis. Screen readers skip it, because the headers' scope
+// already ties them to the rows or columns.
+function arrow(text) {
+  const span = document.createElement('span');
+  span.setAttribute('aria-hidden', 'true');
+  span.textContent = text;
+  return span;
 }

@@ -2,6 +2,7 @@
 // which split a pair of files is for when the names do not tell. It shows decoding progress
 // per file, the data in use, and the choice of class names.
 
+import { announce } from './announce.js';
 import { classSet, setClassSet } from './classes.js';
 import { describeUnpaired, formatBytes, inspectFile, pairFiles } from './data-files.js';
 import { Request } from './protocol.js';
@@ -38,6 +39,7 @@ export function createDataSection({ elements, post, busyReason, onLoadStart }) {
     }
     hideErrors();
     onLoadStart();
+    announce('Loading the bundled digits…');
     post({ type: Request.USE_BUNDLED_DATA });
   });
   elements.roles.addEventListener('submit', (event) => {
@@ -173,6 +175,10 @@ export function createDataSection({ elements, post, busyReason, onLoadStart }) {
     }
     elements.progress.hidden = false;
     onLoadStart();
+    // The progress rows are not a live region, because they change with every chunk
+    // decoded. The status line announces the result, or the error region the failure.
+    const count = pairs.length * 2;
+    announce(`Decoding ${count} ${count === 1 ? 'file' : 'files'}…`);
     post({
       type: Request.LOAD_DATA,
       sets: pairs.map((pair) => ({ role: pair.role, images: pair.images.file, labels: pair.labels.file })),

@@ -18,10 +18,11 @@ const CLEAR_KEYS = new Set(['Escape', 'Delete', 'Backspace']);
 
 /**
  * Turns `canvas` into a drawing pad. `onChange()` is called after every added point, at the
- * end of a stroke and after Clear. The pad's `revision` counts those changes. The canvas
- * needs a tabindex for the clearing keys to reach it.
+ * end of a stroke and after Clear. The pad's `revision` counts those changes.
+ * `onClearedByKey()`, if given, is called after a clearing key has cleared the pad. The
+ * canvas needs a tabindex for the clearing keys to reach it.
  */
-export function createDrawingPad(canvas, { onChange }) {
+export function createDrawingPad(canvas, { onChange, onClearedByKey = () => {} }) {
   const context = canvas.getContext('2d', { willReadFrequently: true });
   // Each stroke is a list of { x, y } points, both in units of the pad width.
   let strokes = [];
@@ -195,6 +196,7 @@ export function createDrawingPad(canvas, { onChange }) {
     if (CLEAR_KEYS.has(event.key) && !event.altKey && !event.ctrlKey && !event.metaKey) {
       event.preventDefault();
       clear();
+      onClearedByKey();
     }
   });
 

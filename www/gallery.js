@@ -1,7 +1,9 @@
 // Gallery of the held-out images the model gets wrong, most confident mistakes first, a page
 // at a time. Each shows the true and predicted class and the three highest probabilities.
 
+import { announce } from './announce.js';
 import { classNames } from './classes.js';
+import { keepFocusInPager } from './pager.js';
 import { createThumbnail } from './images.js';
 
 const CLASSES = 10;
@@ -17,9 +19,10 @@ const integer = new Intl.NumberFormat('en-US');
  * { side, pixels, labels } for held-out images. Returns { show(heldOut), clear() }.
  */
 export function createGallery(container, { requestImages }) {
+  // The caption is no live region, because each evaluation while training rewrites it.
+  // turnPage() announces it when the user changes the page.
   const caption = document.createElement('p');
   caption.className = 'inside-caption';
-  caption.setAttribute('aria-live', 'polite');
   const list = document.createElement('ol');
   list.className = 'mistakes';
   const controls = document.createElement('div');
@@ -43,8 +46,8 @@ export function createGallery(container, { requestImages }) {
   let page = 0;
   let generation = 0;
 
-  previous.addEventListener('click', () => showPage(page - 1));
-  next.addEventListener('click', () => showPage(page + 1));
+  previous.addEventListener('click', () => turnPage(page - 1));
+  next.addEventListener('click', () => turnPage(page + 1));
   document.addEventListener('classnameschange', () => {
     if (heldOut) {
       showPage(page);
@@ -79,14 +82,23 @@ export function createGallery(container, { requestImages }) {
     showPage(page);
   }
 
+  // Shows page `requested` for the Previous and Next buttons, and announces its caption.
+  function turnPage(requested) {
+    showPage(requested);
+    // showPage writes the caption before it waits for the images.
+    announce(caption.textContent);
+  }
+
   async function showPage(requested) {
     const pages = Math.max(1, Math.ceil(mistakes.length / GALLERY_PAGE_SIZE));
     page = Math.min(Math.max(0, requested), pages - 1);
     container.dataset.page = String(page);
     container.dataset.total = String(mistakes.length);
     controls.hidden = mistakes.length <= GALLERY_PAGE_SIZE;
-    previous.disabled = page === 0;
-    next.disabled = page === pages - 1;
+    keepFocusInPager(previous, next, () => {
+      previous.disabled = page === 0;
+      next.disabled = page === pages - 1;
+    });
 
     const total = heldOut.labels.length;
     if (mistakes.length === 0) {

@@ -121,7 +121,7 @@ function createCard(result, activation, initializerInUse, stdRange, gradientRang
 
   const header = document.createElement('div');
   header.className = 'init-card-header';
-  const heading = document.createElement('h4');
+  const heading = document.createElement('h3');
   heading.id = headingId;
   heading.textContent = info.name;
   const badge = document.createElement('span');

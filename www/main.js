@@ -1,6 +1,7 @@
 // Page wiring: starts the training worker, sends it the user's commands and drawings, and
 // shows what it reports in the controls, statistics, charts, summary and prediction.
 
+import { announce } from './announce.js';
 import { createCharts } from './chart.js';
 import { createDataSection } from './data-section.js';
 import { createDrawingPad } from './draw.js';
@@ -25,6 +26,9 @@ import { readConfigFromQuery, writeConfigToUrl } from './url-config.js';
 const RATE_SMOOTHING = 0.2;
 // Held-out accuracy from which the figure is shown in green.
 const GOOD_ACCURACY = 0.95;
+// While training runs, the worker evaluates about every 2 s. Screen readers hear a result at
+// most this often, in milliseconds, and always the one that follows a pause.
+const EVALUATION_ANNOUNCEMENT_INTERVAL_MS = 30_000;
 // Name of the downloaded model file.
 const MODEL_FILE_NAME = 'lazynet-model.bin';
 // Delay before the object URL of a download is revoked, in milliseconds. The browser may
@@ -85,6 +89,8 @@ const state = {
   scheduleFinished: false,
   // Step and time of the last progress message, for the samples-per-second figure.
   lastProgress: null,
+  // performance.now() of the last held-out result announced to screen readers.
+  lastEvaluationAnnouncement: -Infinity,
   samplesPerSecond: null,
   // Pad revision whose prediction is on screen. Replies for older revisions are ignored.
   shownRevision: 0,
@@ -103,7 +109,7 @@ const predictionView = createPredictionView({
 
 // Predictions are requested at most once per animation frame while drawing.
 let predictionFrameRequested = false;
-const pad = createDrawingPad(elements.pad, { onChange: schedulePrediction });
+const pad = createDrawingPad(elements.pad, { onChange: schedulePrediction, onClearedByKey: announcePadCleared });
 
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 worker.onmessage = (event) => handleReply(event.data);
@@ -140,7 +146,14 @@ elements.settings.addEventListener('submit', (event) => {
   requestReset();
 });
 
-elements.clear.addEventListener('click', () => pad.clear());
+elements.clear.addEventListener('click', () => {
+  pad.clear();
+  announcePadCleared();
+});
+
+function announcePadCleared() {
+  announce('Pad cleared.');
+}
 
 // The learning-rate field's placeholder shows the default of the chosen optimizer.
 elements.settings.elements.optimizer.addEventListener('change', (event) => {
@@ -310,6 +323,7 @@ function handleReady(ready) {
   state.samplesPerSecond = null;
   state.heldOutAccuracy = evaluation?.accuracy ?? null;
   state.scheduleFinished = epoch >= epochs;
+  state.lastEvaluationAnnouncement = -Infinity;
 
   charts.clear();
   showProgress({ step, epoch, loss: null, learningRate: null });
@@ -445,6 +459,13 @@ function handleEvaluation(evaluation) {
   state.heldOutAccuracy = evaluation.accuracy;
   showHeldOutAccuracy(evaluation.accuracy);
   charts.addEvaluation(evaluation);
+  const now = performance.now();
+  if (!state.running || now - state.lastEvaluationAnnouncement >= EVALUATION_ANNOUNCEMENT_INTERVAL_MS) {
+    state.lastEvaluationAnnouncement = now;
+    announce(
+      `Held-out accuracy ${formatPercent(evaluation.accuracy)} at epoch ${evaluation.epoch.toFixed(1)}.`,
+    );
+  }
   // The model changed since the last prediction of the drawing on the pad.
   if (pad.hasInk()) {
     requestPrediction();

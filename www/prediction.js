@@ -40,11 +40,19 @@ export function createPredictionView({ list, digit, preview, caption }) {
     list.dataset.classSet = classSet();
     digit.dataset.classSet = classSet();
     if (shownClass !== null) {
-      digit.textContent = names[shownClass];
+      setDigitText(names[shownClass]);
     }
   }
   document.addEventListener('classnameschange', showClassNames);
   showClassNames();
+
+  // `digit` is a live region, and predictions are redrawn at every evaluation while training.
+  // Writing only a changed class keeps screen readers from repeating the same one.
+  function setDigitText(text) {
+    if (digit.textContent !== text) {
+      digit.textContent = text;
+    }
+  }
 
   const previewContext = preview.getContext('2d');
   let previewPixels = null;
@@ -93,7 +101,7 @@ export function createPredictionView({ list, digit, preview, caption }) {
       item.classList.toggle('best', d === best);
     });
     shownClass = best;
-    digit.textContent = classNames()[best];
+    setDigitText(classNames()[best]);
     digit.dataset.digit = String(best);
     digit.dataset.revision = String(revision);
     drawPreview(input);
@@ -106,7 +114,7 @@ export function createPredictionView({ list, digit, preview, caption }) {
       item.classList.remove('best');
     });
     shownClass = null;
-    digit.textContent = '–';
+    setDigitText('–');
     delete digit.dataset.digit;
     digit.dataset.revision = String(revision);
     drawPreview(null);

@@ -2,6 +2,8 @@
 // inferred yet (a dense layer learns it from the first batch). When the first batch arrives,
 // the cells that change from "?" are highlighted for a moment and a note explains what happened.
 
+import { announce } from './announce.js';
+
 const integer = new Intl.NumberFormat('en-US');
 
 // How long the cells that just left "?" stay highlighted, in milliseconds. inside.css runs
@@ -72,7 +74,8 @@ export function renderSummary(body, total, layers, note = null) {
 
 // Marks the table as changing (data-inferring="true", which page tests watch for) and shows
 // `describe(true)` in `note`. After INFERRED_HIGHLIGHT_MS the highlight ends and the note
-// changes to `describe(false)`, which does not say "just now".
+// changes to `describe(false)`, which does not say "just now". Only the first text is
+// announced, so screen readers do not hear the same fact twice.
 function startHighlight(body, total, table, note, describe) {
   clearTimeout(table.timer);
   body.closest('table').dataset.inferring = 'true';
@@ -80,6 +83,7 @@ function startHighlight(body, total, table, note, describe) {
   if (note) {
     note.textContent = describe(true);
     note.hidden = false;
+    announce(note.textContent);
   }
   table.timer = setTimeout(() => {
     endHighlight(body, total, table);

@@ -2,7 +2,9 @@
 // input: red where ink raises the unit's input, blue where it lowers it, white near zero.
 // The worker sends a page of units now and then while training.
 
+import { announce } from './announce.js';
 import { cssColor, mix } from './images.js';
+import { keepFocusInPager } from './pager.js';
 
 // Units per page, and tiles per row of the picture.
 export const WEIGHTS_PAGE_SIZE = 64;
@@ -49,6 +51,9 @@ export function createWeightsView(container, { requestPage }) {
   // First unit of the page shown, and the layer's width once known.
   let offset = 0;
   let units = null;
+  // Previous or Next requested a page, whose caption is announced when it arrives. The
+  // caption is not a live region because it changes every 1.5 s while training.
+  let pageRequested = false;
 
   previous.addEventListener('click', () => goTo(offset - WEIGHTS_PAGE_SIZE));
   next.addEventListener('click', () => goTo(offset + WEIGHTS_PAGE_SIZE));
@@ -57,6 +62,7 @@ export function createWeightsView(container, { requestPage }) {
     offset = Math.max(0, Math.min(requested, units === null ? 0 : units - 1));
     offset -= offset % WEIGHTS_PAGE_SIZE;
     updateControls();
+    pageRequested = true;
     requestPage(offset, WEIGHTS_PAGE_SIZE);
   }
 
@@ -68,6 +74,7 @@ export function createWeightsView(container, { requestPage }) {
   function clear() {
     offset = 0;
     units = null;
+    pageRequested = false;
     canvas.hidden = true;
     legend.element.hidden = true;
     controls.hidden = true;
@@ -78,8 +85,10 @@ export function createWeightsView(container, { requestPage }) {
 
   function updateControls() {
     controls.hidden = units === null || units <= WEIGHTS_PAGE_SIZE;
-    previous.disabled = offset === 0;
-    next.disabled = units === null || offset + WEIGHTS_PAGE_SIZE >= units;
+    keepFocusInPager(previous, next, () => {
+      previous.disabled = offset === 0;
+      next.disabled = units === null || offset + WEIGHTS_PAGE_SIZE >= units;
+    });
   }
 
   // Draws a `weights` message from the worker.
@@ -111,6 +120,10 @@ export function createWeightsView(container, { requestPage }) {
     legend.element.hidden = false;
     container.dataset.step = String(step);
     container.dataset.offset = String(offset);
+    if (pageRequested) {
+      pageRequested = false;
+      announce(caption.textContent);
+    }
   }
 
   // Draws `count` tiles of side × side weights, COLUMNS per row, with colours scaled so that
