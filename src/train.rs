@@ -22,6 +22,10 @@ use crate::rng::{Rng, Stream};
 /// the right class a probability below e^-1000 on average: no run comes back from there, and
 /// within a few more steps the logits overflow, while the weights are still finite but useless.
 const DIVERGED_LOSS: f32 = 1000.0;
+/// A model that starts above `DIVERGED_LOSS`, such as a ReLU network with unscaled N(0, 1)
+/// weights (about 1,100 nats), diverges only when its loss passes this multiple of its first
+/// batch's loss, so such a start can still be watched training.
+const DIVERGED_LOSS_FACTOR: f32 = 10.0;
 /// Samples evaluated per forward pass, which bounds the memory `evaluate` needs.
 const EVALUATION_CHUNK: usize = 1000;
 
@@ -75,6 +79,9 @@ pub struct Trainer {
     augment_rng: Rng,
     /// One image's worth of scratch space for the distortions.
     augment_scratch: Vec<f32>,
+    /// The loss above which training counts as diverged: `DIVERGED_LOSS`, or more for a model
+    /// whose first batch already scored above it. Set by the first step.
+    diverged_loss: Option<f32>,
 }
 
 impl Trainer {
@@ -97,6 +104,7 @@ impl Trainer {
             distortions: config.distortions(),
             augment_rng: Rng::new(config.seed, Stream::Augment),
             augment_scratch: Vec::new(),
+            diverged_loss: None,
             config,
             model,
             optimizer,
@@ -218,7 +226,10 @@ impl Trainer {
 
             let logits = self.model.forward_view(self.batch.view())?;
             let result = softmax_cross_entropy(&logits, &self.batch_labels)?;
-            if !result.loss.is_finite() || result.loss > DIVERGED_LOSS {
+            let limit = *self
+                .diverged_loss
+                .get_or_insert(DIVERGED_LOSS.max(DIVERGED_LOSS_FACTOR * result.loss));
+            if !result.loss.is_finite() || result.loss > limit {
                 diverged = Some(format!("the loss became {}", result.loss));
                 break;
             }
@@ -240,7 +251,7 @@ impl Trainer {
                 "training diverged at step {failed_step}: {cause}. The model is back at step {}, its last finite weights. \
                  Start a new Trainer (Reset on the page) with a learning rate below {}",
                 self.step,
-                self.optimizer.learning_rate()
+                two_significant_digits(self.optimizer.learning_rate())
             )));
         }
         Ok(StepMetrics {
@@ -423,4 +434,13 @@ impl Trainer {
         }
         Ok(trainer)
     }
+}
+
+/// Formats a positive number with two significant digits, such as 0.000028 or 2.5.
+fn two_significant_digits(value: f32) -> String {
+    if !(value.is_finite() && value > 0.0) {
+        return value.to_string();
+    }
+    let decimals = (1 - value.log10().floor() as i32).max(0) as usize;
+    format!("{value:.decimals$}")
 }

@@ -532,3 +532,41 @@ fn divergence_never_leaves_nan_weights() {
         }
     }
 }
+
+#[test]
+fn unscaled_normal_start_still_trains() {
+    // A ReLU network with N(0, 1) weights starts above 1,000 nats, the fixed divergence
+    // limit, but must still train, since the page lets learners watch it do so.
+    let config = Config {
+        initializer: Initializer::Normal { std: 1.0 },
+        seed: 3,
+        ..Config::default()
+    };
+    let mut trainer = trainer_with_data(config);
+    let first = trainer
+        .train_steps(1)
+        .expect("the first step is not a divergence");
+    assert!(first.loss > 1000.0, "first loss {}", first.loss);
+    let later = (0..4)
+        .map(|_| trainer.train_steps(50).expect("training goes on"))
+        .last()
+        .unwrap();
+    assert!(
+        later.loss < first.loss / 2.0,
+        "loss {} after {}",
+        later.loss,
+        first.loss
+    );
+}
+
+#[test]
+fn divergence_advice_rounds_the_learning_rate() {
+    let mut trainer = trainer_with_data(diverging_config());
+    let error = (0..50)
+        .find_map(|_| trainer.train_steps(1).err())
+        .expect("SGD at rate 10 diverges within 50 steps");
+    assert!(
+        error.message().ends_with("a learning rate below 10"),
+        "{error}"
+    );
+}
