@@ -121,7 +121,7 @@ export function createConfusionView({ matrix, detail }, { requestImages }) {
     generation += 1;
     placeholder.textContent =
       'The matrix appears after the first held-out evaluation: press Train, and the page ' +
-      'evaluates about once per epoch and whenever training pauses.';
+      'evaluates at most once per epoch and per 2 s of training, and whenever training pauses.';
     placeholder.hidden = false;
     table.hidden = true;
     table.removeAttribute('data-step');

@@ -2,33 +2,49 @@
 // every layer's outputs and gradients right after initialization, on a batch of training
 // images, so a learner can see activations explode, vanish or stay healthy.
 
-// Display names and one-sentence explanations, in the order the worker sends the results.
-const INITIALIZERS = {
-  glorot_uniform: {
-    name: 'Glorot uniform',
-    explanation:
-      'Weights from U(−l, l) with l = √(6 / (fan_in + fan_out)) keep the spread of the outputs ' +
-      'and of the gradients about the same from layer to layer.',
-  },
-  he_uniform: {
-    name: 'He uniform',
-    explanation:
-      'l = √(6 / fan_in) doubles the variance of a square layer’s weights, which makes up for ' +
-      'the half of its inputs that ReLU sets to zero.',
-  },
-  normal: {
-    name: 'Normal N(0, 1)',
-    explanation:
-      'Weights of standard deviation 1 multiply the spread by about √fan_in per layer (28 for ' +
-      '784 inputs), so outputs blow up or saturate and the softmax is sure of a random answer.',
-  },
-  zeros: {
-    name: 'Zeros',
-    explanation:
-      'Every unit of a layer computes the same output and gets the same gradient, so training ' +
-      'can never make two units of a layer differ, and the layer acts as one unit.',
-  },
+// Display names, in the order the worker sends the results.
+const INITIALIZER_NAMES = {
+  glorot_uniform: 'Glorot uniform',
+  he_uniform: 'He uniform',
+  normal: 'Normal N(0, 1)',
+  zeros: 'Zeros',
 };
+
+// Returns one or two sentences on why `initializer` behaves as it does with `activation`
+// ('relu', 'tanh' or 'sigmoid') when the first layer has `inputWidth` inputs.
+function explain(initializer, activation, inputWidth) {
+  const name = ACTIVATION_NAMES[activation] ?? activation;
+  switch (initializer) {
+    case 'glorot_uniform':
+      return (
+        'Weights from U(−l, l) with l = √(6 / (fan_in + fan_out)) keep the spread of the outputs ' +
+        'and of the gradients about the same from layer to layer.'
+      );
+    case 'he_uniform':
+      return activation === 'relu'
+        ? 'l = √(6 / fan_in) doubles the variance of a square layer’s weights, which makes up for ' +
+            'the half of its inputs that ReLU sets to zero.'
+        : `l = √(6 / fan_in) is derived for ReLU, which zeroes half of its inputs; ${name} zeroes ` +
+            'none, so the spread comes out a little larger than with Glorot.';
+    case 'normal': {
+      const growth = Math.round(Math.sqrt(inputWidth));
+      const effect = activation === 'relu' ? 'outputs blow up' : `most ${name} values saturate`;
+      return (
+        `Weights of standard deviation 1 multiply the spread by about √fan_in per layer (${growth} ` +
+        `for ${inputWidth} inputs), so ${effect} and the softmax is sure of a random answer.`
+      );
+    }
+    case 'zeros':
+      return activation === 'sigmoid'
+        ? 'Every weight is 0, so every unit of a layer outputs 0.5 and gets the same gradient: ' +
+            'training can never make two units of a layer differ, and each layer acts as one unit.'
+        : `Every weight is 0, so every hidden output is ${name}(0) = 0 and no gradient reaches ` +
+            'any weight: only the output biases learn, and the network can only guess the most ' +
+            'common class.';
+    default:
+      return '';
+  }
+}
 
 const ACTIVATION_NAMES = { relu: 'ReLU', tanh: 'tanh', sigmoid: 'sigmoid' };
 
@@ -98,7 +114,7 @@ export function createInitPanel(container, description) {
       reply.results.flatMap((result) => result.layers.map((layer) => layer.gradientStd)),
     );
     const cards = reply.results.map((result) =>
-      createCard(result, reply.activation ?? 'relu', initializerInUse, stdRange, gradientRange),
+      createCard(result, reply.activation ?? 'relu', reply.inputWidth, initializerInUse, stdRange, gradientRange),
     );
     container.replaceChildren(...cards);
   }
@@ -107,8 +123,11 @@ export function createInitPanel(container, description) {
 }
 
 // One card: the initializer's name and verdict, its loss, a row of bars per layer, and why.
-function createCard(result, activation, initializerInUse, stdRange, gradientRange) {
-  const info = INITIALIZERS[result.initializer] ?? { name: result.initializer, explanation: '' };
+function createCard(result, activation, inputWidth, initializerInUse, stdRange, gradientRange) {
+  const info = {
+    name: INITIALIZER_NAMES[result.initializer] ?? result.initializer,
+    explanation: explain(result.initializer, activation, inputWidth),
+  };
   const verdict = judge(result, activation);
 
   const card = document.createElement('article');
@@ -276,11 +295,17 @@ function judge(result, activation) {
     return 'identical';
   }
   const last = result.layers[result.layers.length - 1];
+  const flagged = inner.some((layer) => flaggedShare(layer) !== null && flaggedShare(layer) >= DEAD_FRACTION);
+  // tanh and sigmoid outputs are bounded, so large weights saturate them rather than make
+  // them explode, even though the logits after them grow.
+  if (flagged && activation !== 'relu') {
+    return 'saturated';
+  }
   if (!(result.loss <= EXPLODING_LOSS) || !(last.std <= EXPLODING_STD)) {
     return 'explodes';
   }
-  if (inner.some((layer) => flaggedShare(layer) !== null && flaggedShare(layer) >= DEAD_FRACTION)) {
-    return activation === 'relu' ? 'dead' : 'saturated';
+  if (flagged) {
+    return 'dead';
   }
   if (inner.some((layer) => layer.std < VANISHING_STD)) {
     return 'vanishes';

@@ -69,7 +69,8 @@ export function createInsideWorker(post) {
       const results = INITIALIZERS.map((initializer) =>
         trainer.activationStats(initializer, ACTIVATION_STATS_IMAGES),
       );
-      post({ type: Reply.ACTIVATION_STATS, id, activation: trainer.config.activation, results });
+      const { activation, inputSize } = trainer.config;
+      post({ type: Reply.ACTIVATION_STATS, id, activation, inputWidth: inputSize * inputSize, results });
     } catch (error) {
       console.warn(`lazynet: activation statistics (request ${id}) failed: ${errorMessage(error)}`);
       post({ type: Reply.ACTIVATION_STATS, id, error: errorMessage(error) });

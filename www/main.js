@@ -20,7 +20,7 @@ import {
   snapshotSettings,
 } from './settings.js';
 import { renderSummary } from './summary.js';
-import { readConfigFromQuery, writeConfigToUrl } from './url-config.js';
+import { isOwnQuery, readConfigFromQuery, writeConfigToUrl } from './url-config.js';
 
 // Weight of the newest measurement in the smoothed samples-per-second figure.
 const RATE_SMOOTHING = 0.2;
@@ -716,7 +716,9 @@ elements.copyLink.addEventListener('click', copyLink);
 
 // Start from the link's config if the page has one: a fresh run with it, or the model saved
 // by an earlier visit if that has the same config. Otherwise restore the last model, or
-// build the first Trainer from the settings as the page shows them.
+// build the first Trainer from the settings as the page shows them. A reload of this tab
+// finds the query string it wrote itself: that is not a shared link, so the last model is
+// restored as after any reload, and the query's config is used only when there is none.
 function start() {
   const fromLink = readConfigFromQuery(window.location.search);
   if (!fromLink) {
@@ -727,7 +729,11 @@ function start() {
   state.requestedConfig = fromLink.config;
   state.resetting = true;
   updateControls();
-  worker.postMessage({ type: Request.RESTORE, config: fromLink.config, fromLink: true });
+  const reload = isOwnQuery(window.location.search);
+  worker.postMessage({ type: Request.RESTORE, config: fromLink.config, fromLink: !reload });
 }
+
+// Saves the training done since the last automatic save (every 2 s) when the page goes away.
+window.addEventListener('pagehide', () => worker.postMessage({ type: Request.PERSIST }));
 
 start();

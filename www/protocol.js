@@ -13,6 +13,9 @@ export const Request = Object.freeze({
   // `config` comes from the page's link: rejected fields get their defaults, and the saved
   // model is restored only if its config is the link's (seed included if the link has one).
   RESTORE: 'restore',
+  // {}: the page is going away (pagehide): write the model to IndexedDB now if it has
+  // trained since its last save, so a reload loses as little training as possible.
+  PERSIST: 'persist',
   // { sets: [{ role, images, labels }] }: decode the user's IDX files (`images` and `labels`
   // are Files, `role` is 'train' or 'test') and use them in place of that bundled split from
   // now on. New training data starts a new, untrained Trainer with the current config (a

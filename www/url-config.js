@@ -104,12 +104,31 @@ export function configToQuery(config) {
   return `?${parts.join('&')}`;
 }
 
+// sessionStorage key of the query string this tab last wrote. A reload of the tab finds its
+// own query there; a link opened in another tab or browser does not.
+const OWN_QUERY_KEY = 'lazynet-own-query';
+
 /** Replaces the page's query string with `config`'s, keeping the history entry. */
 export function writeConfigToUrl(config) {
   const url = new URL(window.location.href);
   url.search = configToQuery(config);
   if (url.href !== window.location.href) {
     window.history.replaceState(window.history.state, '', url);
+  }
+  try {
+    window.sessionStorage.setItem(OWN_QUERY_KEY, url.search);
+  } catch {
+    // Without sessionStorage every reload counts as opening a link, which only means a
+    // fresh run when no saved model matches.
+  }
+}
+
+/** Returns true when `search` is the query string this tab wrote itself before a reload. */
+export function isOwnQuery(search) {
+  try {
+    return search !== '' && window.sessionStorage.getItem(OWN_QUERY_KEY) === search;
+  } catch {
+    return false;
   }
 }
 

@@ -23,7 +23,7 @@ const EVALUATION_MIN_EPOCHS = 1;
 const EVALUATION_MIN_TRAINING_MS = 2000;
 // While training, the model is saved to IndexedDB at most this often, in milliseconds. It is
 // also saved whenever training stops, if it trained since its last save.
-const AUTOSAVE_INTERVAL_MS = 10_000;
+const AUTOSAVE_INTERVAL_MS = 2_000;
 
 const DATA_FILES = {
   trainImages: 'data/train-images.idx3-ubyte.gz',
@@ -89,6 +89,9 @@ self.onmessage = (event) => {
       break;
     case Request.SAVE:
       postModelFile();
+      break;
+    case Request.PERSIST:
+      saveToStore();
       break;
     case Request.TRAIN:
       startTraining();

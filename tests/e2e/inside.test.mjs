@@ -115,6 +115,10 @@ describe('views inside the network', () => {
     for (const card of cards) {
       assert.ok(card.explanation.length > 40, `${card.initializer} has no explanation`);
     }
+    // With ReLU, zero weights let no gradient through at all, and N(0, 1) grows the spread
+    // by about √784 = 28 in the first layer.
+    assert.match(byName.zeros.explanation, /no gradient reaches any weight/);
+    assert.match(normal.explanation, /\(28 for 784 inputs\)/);
   });
 
   test('summary highlights inferred widths', async () => {
@@ -382,6 +386,29 @@ describe('views inside the network', () => {
     await page.emulateMedia({ reducedMotion: null });
   });
 
+  test('tanh saturates instead of exploding', async () => {
+    // The previous test left Settings open; a click on its summary would close it.
+    await page.locator('#settings-details').evaluate((details) => {
+      details.open = true;
+    });
+    await page.getByLabel('Activation').selectOption('tanh');
+    await page.getByLabel('Input size').selectOption('14');
+    await page.getByRole('button', { name: 'Apply and reset' }).click();
+    await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Loaded'));
+    await page.locator('#init-cards[data-state="ready"]').waitFor();
+    await page.waitForFunction(() => document.querySelector('#init-cards tbody tr')?.dataset.kind === 'dense');
+
+    const cards = await readInitCards(page);
+    const byName = Object.fromEntries(cards.map((card) => [card.initializer, card]));
+    assert.equal(byName.normal.layers[1].kind, 'tanh');
+    assert.ok(byName.normal.layers[1].inactive > 0.5, `saturated share ${byName.normal.layers[1].inactive}`);
+    assert.equal(byName.normal.verdict, 'saturated');
+    assert.match(byName.normal.explanation, /\(14 for 196 inputs\)/);
+    assert.match(byName.normal.explanation, /most tanh values saturate/);
+    assert.match(byName.he_uniform.explanation, /derived for ReLU/);
+    assert.equal(byName.glorot_uniform.verdict, 'healthy');
+  });
+
   test('only same-origin requests', () => {
     assert.deepEqual(watched.foreignRequests, []);
   });
@@ -408,6 +435,7 @@ function readInitCards(page) {
         std: Number(row.dataset.std),
         mean: Number(row.dataset.mean),
         dead: row.dataset.dead === '' ? null : Number(row.dataset.dead),
+        inactive: row.dataset.inactive === '' ? null : Number(row.dataset.inactive),
         gradientStd: Number(row.dataset.gradientStd),
       })),
     })),

@@ -1,0 +1,66 @@
+// Page test of a reload in the middle of training: the page must come back with the model it
+// saved at most 2 s before, not start a fresh run because its own address holds a config.
+//
+//   node --test tests/e2e/reload.test.mjs
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+
+import { assertBuilt, openBrowser, waitForReady, waitForStatus } from './page-driver.mjs';
+import { startServer } from './server.mjs';
+
+// Longer than the worker's 2 s between saves while training, so at least one save happened.
+const TRAINING_MS = 5000;
+
+describe('reload while training', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    assertBuilt();
+    server = await startServer();
+    browser = await openBrowser(server.url);
+    await browser.page.goto(`${server.url}www/`);
+    await waitForReady(browser.page);
+  });
+
+  after(async () => {
+    await browser?.context.close();
+    await server?.close();
+  });
+
+  test('reload restores the model saved while training', async () => {
+    const { page } = browser;
+    const seed = await page.evaluate(() => new URL(window.location.href).searchParams.get('seed'));
+    assert.match(seed ?? '', /^[0-9]+$/, 'the page wrote its config, seed included, to its address');
+
+    await page.getByRole('button', { name: 'Train' }).click();
+    await delay(TRAINING_MS);
+    const before = Number((await page.locator('#stat-step').textContent()).replace(/,/g, ''));
+    await page.reload();
+
+    const status = await waitForStatus(page, 'Restored your last model');
+    const restored = Number(/step ([0-9,]+)/.exec(status)[1].replace(/,/g, ''));
+    assert.ok(restored > 0, `status: ${status}`);
+    assert.ok(restored <= before, `restored step ${restored} after step ${before} was shown`);
+    assert.equal(await page.evaluate(() => new URL(window.location.href).searchParams.get('seed')), seed);
+  });
+
+  test('link opened in a new browser starts that run', async () => {
+    const url = browser.page.url();
+    const other = await openBrowser(server.url);
+    try {
+      await other.page.goto(url);
+      await waitForStatus(other.page, 'Started a fresh run with the settings from the link');
+    } finally {
+      await other.context.close();
+    }
+  });
+
+  test('no foreign requests or errors', () => {
+    assert.deepEqual(browser.watched.foreignRequests, []);
+    assert.deepEqual(browser.watched.consoleErrors, []);
+    assert.deepEqual(browser.watched.pageErrors, []);
+  });
+});
