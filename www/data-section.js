@@ -253,6 +253,9 @@ export function createDataSection({ elements, post, busyReason, onLoadStart }) {
     );
     elements.error.hidden = false;
     elements.details.open = true;
+    // Files can be dropped anywhere on the page, so the message may be far above the view.
+    const reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    elements.error.scrollIntoView({ block: 'nearest', behavior: reduceMotion ? 'auto' : 'smooth' });
   }
 
   function hideErrors() {

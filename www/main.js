@@ -87,8 +87,6 @@ const state = {
   heldOutAccuracy: null,
   // Training has reached the end of the schedule at least once.
   scheduleFinished: false,
-  // Step and time of the last progress message, for the samples-per-second figure.
-  lastProgress: null,
   // performance.now() of the last held-out result announced to screen readers.
   lastEvaluationAnnouncement: -Infinity,
   samplesPerSecond: null,
@@ -319,7 +317,6 @@ function handleReady(ready) {
   state.batchSize = config.batchSize;
   state.epochs = epochs;
   state.step = step;
-  state.lastProgress = null;
   state.samplesPerSecond = null;
   state.heldOutAccuracy = evaluation?.accuracy ?? null;
   state.scheduleFinished = epoch >= epochs;
@@ -413,7 +410,6 @@ function showInvalidSettings(message, modelKept, index) {
 
 function handleTraining({ running, scheduleFinished }) {
   state.running = running;
-  state.lastProgress = null;
   if (!running) {
     // No rate is measured while paused, so the last one would mislead.
     state.samplesPerSecond = null;
@@ -438,16 +434,15 @@ function handleTraining({ running, scheduleFinished }) {
 }
 
 function handleProgress(progress) {
-  const now = performance.now();
-  if (state.lastProgress && now > state.lastProgress.time) {
-    const samples = (progress.step - state.lastProgress.step) * state.batchSize;
-    const measured = samples / ((now - state.lastProgress.time) / 1000);
+  // The worker times each slice itself. Arrival times on this thread would not do: while the
+  // page is busy drawing, messages queue up and then arrive in a burst, a few ms apart.
+  if (progress.elapsedMs > 0) {
+    const measured = (progress.steps * state.batchSize) / (progress.elapsedMs / 1000);
     state.samplesPerSecond =
       state.samplesPerSecond === null
         ? measured
         : (1 - RATE_SMOOTHING) * state.samplesPerSecond + RATE_SMOOTHING * measured;
   }
-  state.lastProgress = { step: progress.step, time: now };
   state.step = progress.step;
 
   showProgress(progress);

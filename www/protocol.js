@@ -80,8 +80,9 @@ export const Reply = Object.freeze({
   // itself on an error and at the end of the schedule, where `scheduleFinished` is true and
   // an `evaluation` has just been sent.
   TRAINING: 'training',
-  // { step, epoch, loss, accuracy, learningRate }: loss and accuracy are means over the
-  // mini-batches of the last slice, and learningRate is the scheduled rate of its last step.
+  // { step, epoch, loss, accuracy, learningRate, steps, elapsedMs }: loss and accuracy are
+  // means over the mini-batches of the last slice, learningRate is the scheduled rate of its
+  // last step, and the slice took `steps` steps in `elapsedMs` of the worker's time.
   PROGRESS: 'progress',
   // { step, epoch, loss, accuracy }: results on the held-out split.
   EVALUATION: 'evaluation',

@@ -501,6 +501,8 @@ function trainSlice() {
     loss: result.loss,
     accuracy: result.accuracy,
     learningRate: result.learningRate,
+    steps,
+    elapsedMs,
   });
   postSummaryIfChanged();
   inside.sliceTrained(trainer, result.step);

@@ -152,6 +152,25 @@ describe('data section', () => {
     assert.match(await page.locator('#data-sources').textContent(), /Held-out: digits-images\.idx3-ubyte with digits-labels\.idx1-ubyte, 1,000 images\.$/);
   });
 
+  test('error of a file dropped far down scrolls into view', async () => {
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await page.evaluate(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['Lazy notes, not an IDX file.\n'], 'dropped-notes.txt', { type: 'text/plain' }));
+      const target = document.getElementById('weights');
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }
+    });
+    const error = page.locator('#data-error');
+    await error.waitFor({ state: 'visible' });
+    await page.waitForFunction(() => {
+      const box = document.getElementById('data-error').getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= window.innerHeight;
+    });
+    assert.match(await error.textContent(), /^dropped-notes\.txt is not an IDX file/);
+  });
+
   test('bad files get messages naming them', async () => {
     const stepBefore = await page.locator('#stat-step').textContent();
     await page.getByLabel('Open IDX files…').setInputFiles([files.notesPath, files.loneLabelsPath]);

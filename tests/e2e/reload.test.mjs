@@ -36,7 +36,18 @@ describe('reload while training', () => {
     assert.match(seed ?? '', /^[0-9]+$/, 'the page wrote its config, seed included, to its address');
 
     await page.getByRole('button', { name: 'Train' }).click();
-    await delay(TRAINING_MS);
+    // Samples/s must stay plausible all along: this machine trains about 12,000 per second,
+    // and bursts of queued messages once showed figures near 900,000.
+    const rates = [];
+    for (let elapsed = 0; elapsed < TRAINING_MS; elapsed += 250) {
+      await delay(250);
+      const text = await page.locator('#stat-rate').textContent();
+      if (text !== '–') {
+        rates.push(Number(text.replace(/,/g, '')));
+      }
+    }
+    assert.ok(rates.length > 0, 'no samples/s figure was shown while training');
+    assert.ok(Math.max(...rates) < 100_000, `samples/s shown: ${rates.join(', ')}`);
     const before = Number((await page.locator('#stat-step').textContent()).replace(/,/g, ''));
     await page.reload();
 
