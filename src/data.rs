@@ -192,9 +192,9 @@ pub fn decode_labels(bytes: &[u8]) -> Result<Vec<u8>> {
     Ok(body.to_vec())
 }
 
-/// Labelled images. Pixels are kept as bytes, a quarter of the memory of floats, which
-/// matters for the full MNIST (60,000 images) in a browser tab; they are scaled to [0, 1]
-/// as batches are copied out.
+/// Labelled images. Pixels are kept as bytes, a quarter of the memory of floats, because the
+/// full MNIST (60,000 images) must fit in a browser tab. They are scaled to [0, 1] as
+/// batches are copied out.
 #[derive(Clone, Debug)]
 pub struct Dataset {
     /// `count × (rows·cols)` bytes, one image per row.

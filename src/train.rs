@@ -22,9 +22,9 @@ use crate::rng::{Rng, Stream};
 /// the right class a probability below e^-1000 on average: no run comes back from there, and
 /// within a few more steps the logits overflow, while the weights are still finite but useless.
 const DIVERGED_LOSS: f32 = 1000.0;
-/// A model that starts above `DIVERGED_LOSS`, such as a ReLU network with unscaled N(0, 1)
-/// weights (about 1,100 nats), diverges only when its loss passes this multiple of its first
-/// batch's loss, so such a start can still be watched training.
+/// Multiple of the first batch's loss at which a model that started above `DIVERGED_LOSS`
+/// counts as diverged. A ReLU network with unscaled N(0, 1) weights starts near 1,100 nats,
+/// and learners should still be able to watch it train.
 const DIVERGED_LOSS_FACTOR: f32 = 10.0;
 /// Samples evaluated per forward pass, which bounds the memory `evaluate` needs.
 const EVALUATION_CHUNK: usize = 1000;

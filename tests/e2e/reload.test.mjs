@@ -1,5 +1,6 @@
 // Page test of a reload in the middle of training: the page must come back with the model it
-// saved at most 2 s before, not start a fresh run because its own address holds a config.
+// saved at most 2 s before. Its own address contains its config, and that must not make it
+// start a fresh run as a shared link does.
 //
 //   node --test tests/e2e/reload.test.mjs
 
