@@ -257,6 +257,107 @@ fn bytes(value: &JsValue, argument: &str) -> Result<Vec<u8>, JsError> {
     }
 }
 
+// TypeScript shapes of the plain objects the API takes and returns. wasm-bindgen types them as
+// `any` otherwise, since they are built field by field with `Reflect`.
+#[wasm_bindgen(typescript_custom_section)]
+const TYPESCRIPT_SHAPES: &str = r#"
+/** The config the `Trainer` constructor takes; every field is optional. */
+export interface TrainerConfig {
+    hidden?: number[];
+    activation?: "relu" | "tanh" | "sigmoid";
+    initializer?: "glorot_uniform" | "he_uniform" | "normal" | "zeros";
+    optimizer?: "adam" | "sgd";
+    learningRate?: number;
+    momentum?: number;
+    batchSize?: number;
+    seed?: number;
+    augment?: boolean;
+    epochs?: number;
+    schedule?: "cosine" | "constant";
+    weightDecay?: number;
+    inputSize?: number;
+}
+
+/** The whole config in use, defaults filled in. */
+export type FullTrainerConfig = Required<TrainerConfig>;
+
+/** What `loadTrainingData` and `loadTestData` read: image count and size. */
+export interface DataInfo {
+    count: number;
+    rows: number;
+    cols: number;
+}
+
+/** Means over the batches of one `trainSteps` call. */
+export interface StepMetrics {
+    step: number;
+    epoch: number;
+    loss: number;
+    accuracy: number;
+    learningRate: number;
+}
+
+/** Results on the held-out split. */
+export interface Evaluation {
+    loss: number;
+    accuracy: number;
+    /** `confusion[true][predicted]` counts images. */
+    confusion: number[][];
+    predicted: Uint8Array;
+    /** n × 10 softmax outputs, row-major. */
+    probabilities: Float32Array;
+}
+
+/** A classified drawing and the inputSize² image the network received. */
+export interface ImagePrediction {
+    probabilities: Float32Array;
+    input: Float32Array;
+}
+
+/** One layer of the model summary; widths are null until the first batch. */
+export interface LayerSummary {
+    name: string;
+    inputs: number | null;
+    outputs: number | null;
+    params: number;
+}
+
+/** Held-out images as network inputs. */
+export interface TestImages {
+    side: number;
+    pixels: Float32Array;
+    labels: Uint8Array;
+}
+
+/** Statistics of one layer's outputs right after initialization. */
+export interface LayerStats {
+    name: string;
+    kind: "dense" | "relu" | "tanh" | "sigmoid";
+    mean: number;
+    std: number;
+    /** Fraction of units inactive on every image; null for dense layers. */
+    dead: number | null;
+    /** Fraction of all output values inactive; null for dense layers. */
+    inactive: number | null;
+    gradientStd: number;
+}
+
+/** What `activationStats` reports for one initializer. */
+export interface ActivationStats {
+    initializer: string;
+    loss: number;
+    layers: LayerStats[];
+}
+
+/** The first dense layer's weights, one side × side image per unit, unit-major. */
+export interface FirstLayerWeights {
+    units: number;
+    inputs: number;
+    side: number;
+    weights: Float32Array;
+}
+"#;
+
 /// Reads a list of held-out indices from a `Uint32Array` or an array of whole numbers.
 fn index_list(value: &JsValue) -> Result<Vec<usize>, JsError> {
     if let Some(array) = value.dyn_ref::<js_sys::Uint32Array>() {
@@ -319,7 +420,9 @@ impl Trainer {
     /// or `"constant"`. Without a seed, one is drawn at random. No layer has weights until
     /// the first batch fixes its input width.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: Option<Object>) -> Result<Trainer, JsError> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "TrainerConfig")] config: Option<Object>,
+    ) -> Result<Trainer, JsError> {
         install_panic_hook();
         let config = parse_config(&config.map_or(JsValue::UNDEFINED, JsValue::from))?;
         let core = crate::Trainer::new(config).map_err(js_error)?;
@@ -328,7 +431,7 @@ impl Trainer {
 
     /// Loads the training split from IDX bytes (gzip or raw, as a `Uint8Array` or an
     /// `ArrayBuffer`); returns `{ count, rows, cols }` of the file.
-    #[wasm_bindgen(js_name = loadTrainingData)]
+    #[wasm_bindgen(js_name = loadTrainingData, unchecked_return_type = "DataInfo")]
     pub fn load_training_data(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] images: JsValue,
@@ -339,7 +442,7 @@ impl Trainer {
 
     /// Loads the held-out split from IDX bytes (gzip or raw, as a `Uint8Array` or an
     /// `ArrayBuffer`); returns `{ count, rows, cols }` of the file.
-    #[wasm_bindgen(js_name = loadTestData)]
+    #[wasm_bindgen(js_name = loadTestData, unchecked_return_type = "DataInfo")]
     pub fn load_test_data(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] images: JsValue,
@@ -351,7 +454,7 @@ impl Trainer {
     /// Runs `n` mini-batches and returns `{ step, epoch, loss, accuracy, learningRate }`.
     /// `loss` and `accuracy` are means over those batches, and `learningRate` is the
     /// scheduled rate of the last one.
-    #[wasm_bindgen(js_name = trainSteps)]
+    #[wasm_bindgen(js_name = trainSteps, unchecked_return_type = "StepMetrics")]
     pub fn train_steps(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue,
@@ -379,6 +482,7 @@ impl Trainer {
     /// probabilities }`. `confusion[true][predicted]` counts images. `predicted` is a
     /// `Uint8Array` with each image's predicted class, in file order. `probabilities` is a
     /// `Float32Array` of n × 10 softmax outputs.
+    #[wasm_bindgen(unchecked_return_type = "Evaluation")]
     pub fn evaluate(&mut self) -> Result<JsValue, JsError> {
         let evaluation = self.core.evaluate().map_err(js_error)?;
         let confusion: Array = evaluation
@@ -408,7 +512,7 @@ impl Trainer {
     /// Returns held-out images as network inputs: `{ side, pixels, labels }` with
     /// `pixels` a `Float32Array` of k × side × side values in [0, 1] and `labels` a
     /// `Uint8Array`, for `indices` (a `Uint32Array` or an array of whole numbers).
-    #[wasm_bindgen(js_name = testImages)]
+    #[wasm_bindgen(js_name = testImages, unchecked_return_type = "TestImages")]
     pub fn test_images(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Uint32Array | number[]")] indices: JsValue,
@@ -442,10 +546,13 @@ impl Trainer {
     /// fraction of all output values inactive (a ReLU's zeros, a saturated tanh or sigmoid);
     /// both are null for dense layers. `gradientStd` is the standard deviation of the loss
     /// gradient at that output. The trainer's own model does not change.
-    #[wasm_bindgen(js_name = activationStats)]
+    #[wasm_bindgen(js_name = activationStats, unchecked_return_type = "ActivationStats")]
     pub fn activation_stats(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] initializer: JsValue,
+        #[wasm_bindgen(
+            unchecked_param_type = "\"glorot_uniform\" | \"he_uniform\" | \"normal\" | \"zeros\""
+        )]
+        initializer: JsValue,
         count: Option<js_sys::Number>,
     ) -> Result<JsValue, JsError> {
         let count = count.map_or(JsValue::UNDEFINED, JsValue::from);
@@ -495,7 +602,10 @@ impl Trainer {
     /// `{ units, inputs, side, weights }` with `weights` a `Float32Array` of units × inputs,
     /// row `u` holding unit `u`'s incoming weights as a side × side image. Returns `null`
     /// before the first batch, while the layer has no weights yet.
-    #[wasm_bindgen(js_name = firstLayerWeights)]
+    #[wasm_bindgen(
+        js_name = firstLayerWeights,
+        unchecked_return_type = "FirstLayerWeights | null"
+    )]
     pub fn first_layer_weights(&self) -> Result<JsValue, JsError> {
         let Some(weights) = self.core.first_layer_weights() else {
             return Ok(JsValue::NULL);
@@ -529,7 +639,7 @@ impl Trainer {
     /// Classifies a canvas image (RGBA bytes of any size, or an `ImageData`); returns
     /// `{ probabilities, input }` with the preprocessed `inputSize`² input, or `null` when
     /// nothing is drawn.
-    #[wasm_bindgen(js_name = predictImage)]
+    #[wasm_bindgen(js_name = predictImage, unchecked_return_type = "ImagePrediction | null")]
     pub fn predict_image(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Uint8ClampedArray | Uint8Array | ImageData")]
@@ -576,6 +686,7 @@ impl Trainer {
     }
 
     /// Describes each layer: `{ name, inputs, outputs, params }`, widths `null` until known.
+    #[wasm_bindgen(unchecked_return_type = "LayerSummary[]")]
     pub fn summary(&self) -> Result<Array, JsError> {
         self.core
             .summary()
@@ -612,7 +723,7 @@ impl Trainer {
     }
 
     /// Returns the whole config in use, defaults filled in, in the constructor's field names.
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, unchecked_return_type = "FullTrainerConfig")]
     pub fn config(&self) -> Result<JsValue, JsError> {
         let config = self.core.config();
         let hidden: Array = config

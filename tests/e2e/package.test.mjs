@@ -306,4 +306,19 @@ describe('npm package in pkg/', () => {
         'Add a /// comment to each in src/web.rs and rebuild pkg/.',
     );
   });
+
+  test('trainer members are typed, not any', async () => {
+    const text = await readFile(join(PKG_DIR, 'lazynet.d.ts'), 'utf8');
+    const start = text.indexOf('export class Trainer {');
+    assert.ok(start >= 0, 'lazynet.d.ts declares no Trainer class');
+    const body = text.slice(start, text.indexOf('\n}', start));
+    const untyped = body
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => !line.startsWith('*') && !line.startsWith('/**') && /\bany\b/.test(line));
+    assert.deepEqual(untyped, [], 'give these a TypeScript type in src/web.rs (unchecked_return_type and the interfaces)');
+    for (const name of ['TrainerConfig', 'StepMetrics', 'Evaluation', 'ActivationStats', 'FirstLayerWeights']) {
+      assert.match(text, new RegExp(`export (interface|type) ${name}\\b`), `lazynet.d.ts has no ${name}`);
+    }
+  });
 });
