@@ -281,7 +281,7 @@ export interface TrainerConfig {
 /** The whole config in use, defaults filled in. */
 export type FullTrainerConfig = Required<TrainerConfig>;
 
-/** What `loadTrainingData` and `loadTestData` read: image count and size. */
+/** The image count and size of a file `loadTrainingData` or `loadTestData` read. */
 export interface DataInfo {
     count: number;
     rows: number;
@@ -342,7 +342,7 @@ export interface LayerStats {
     gradientStd: number;
 }
 
-/** What `activationStats` reports for one initializer. */
+/** The statistics `activationStats` reports for one initializer. */
 export interface ActivationStats {
     initializer: string;
     loss: number;
@@ -416,8 +416,8 @@ impl Trainer {
     /// `"tanh"` or `"sigmoid"`. `initializer` is `"glorot_uniform"`, `"he_uniform"`,
     /// `"normal"` or `"zeros"`, and `optimizer` is `"adam"` or `"sgd"`. The numbers are
     /// `learningRate`, `momentum`, `batchSize` (64), `seed`, `epochs` (30), `weightDecay` (0)
-    /// and `inputSize` (4 to 28); `augment` is a boolean (true) and `schedule` is `"cosine"`
-    /// or `"constant"`. Without a seed, one is drawn at random. No layer has weights until
+    /// and `inputSize` (4 to 28). `augment` is a boolean (true), and `schedule` is
+    /// `"cosine"` or `"constant"`. Without a seed, one is drawn at random. No layer has weights until
     /// the first batch fixes its input width.
     #[wasm_bindgen(constructor)]
     pub fn new(
