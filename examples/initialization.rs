@@ -11,9 +11,8 @@ mod bundled;
 use std::error::Error;
 
 use lazynet::config::ActivationKind;
+use lazynet::inspect::DEFAULT_STATS_IMAGES;
 use lazynet::{Config, Initializer, Trainer};
-
-const IMAGES: usize = 256;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().skip(1);
@@ -39,7 +38,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         Initializer::Normal { std: 1.0 },
         Initializer::Zeros,
     ] {
-        let stats = trainer.activation_stats(initializer, IMAGES)?;
+        let stats = trainer.activation_stats(initializer, DEFAULT_STATS_IMAGES)?;
         println!(
             "\n{} — loss at initialization {:.3} (ln 10 = 2.303)",
             initializer.name(),

@@ -13,6 +13,8 @@ use crate::model::Sequential;
 /// Most images `activation_stats` accepts: enough for stable statistics, small enough to stay
 /// fast in a page.
 pub const MAX_STATS_IMAGES: usize = 4096;
+/// Images the page and the JavaScript API use when no count is given.
+pub const DEFAULT_STATS_IMAGES: usize = 256;
 
 /// Statistics of one layer's outputs on a batch, right after initialization.
 #[derive(Clone, Debug, PartialEq)]

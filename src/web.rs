@@ -377,9 +377,6 @@ fn index_list(value: &JsValue) -> Result<Vec<usize>, JsError> {
         .collect()
 }
 
-/// Training images `activationStats` uses when no count is given.
-const DEFAULT_STATS_IMAGES: usize = 256;
-
 /// A neural network with its training data, trained step by step from JavaScript.
 #[wasm_bindgen]
 pub struct Trainer {
@@ -542,9 +539,9 @@ impl Trainer {
     /// most 4096) forward and back once. It returns `{ initializer, loss, layers }`, where
     /// `loss` is the cross-entropy at initialization: ln 10 ≈ 2.30 is healthy. Each entry of
     /// `layers` is `{ name, kind, mean, std, dead, inactive, gradientStd }` for one layer's
-    /// outputs. `dead` is the fraction of units inactive on every image and `inactive` the
-    /// fraction of all output values inactive (a ReLU's zeros, a saturated tanh or sigmoid);
-    /// both are null for dense layers. `gradientStd` is the standard deviation of the loss
+    /// outputs. `dead` is the fraction of units inactive on every image. `inactive` is the
+    /// fraction of all output values inactive: a ReLU's zeros, a saturated tanh or sigmoid.
+    /// Both are null for dense layers. `gradientStd` is the standard deviation of the loss
     /// gradient at that output. The trainer's own model does not change.
     #[wasm_bindgen(js_name = activationStats, unchecked_return_type = "ActivationStats")]
     pub fn activation_stats(
@@ -564,7 +561,7 @@ impl Trainer {
         let initializer = Initializer::from_name(&name)
             .map_err(|e| JsError::new(&format!("activationStats: {}", e.message())))?;
         let count = if count.is_undefined() {
-            DEFAULT_STATS_IMAGES
+            crate::inspect::DEFAULT_STATS_IMAGES
         } else {
             let limit = crate::inspect::MAX_STATS_IMAGES as f64;
             whole_number("activationStats: count", &count, 1.0, limit)? as usize

@@ -3,7 +3,7 @@
 
 import { announce } from './announce.js';
 import { classNames } from './classes.js';
-import { keepFocusInPager } from './pager.js';
+import { createPager, keepFocusInPager } from './pager.js';
 import { createThumbnail } from './images.js';
 
 const CLASSES = 10;
@@ -25,17 +25,7 @@ export function createGallery(container, { requestImages }) {
   caption.className = 'inside-caption';
   const list = document.createElement('ol');
   list.className = 'mistakes';
-  const controls = document.createElement('div');
-  controls.className = 'controls pager';
-  const previous = document.createElement('button');
-  previous.type = 'button';
-  previous.textContent = 'Previous';
-  previous.setAttribute('aria-label', 'Previous mistakes');
-  const next = document.createElement('button');
-  next.type = 'button';
-  next.textContent = 'Next';
-  next.setAttribute('aria-label', 'Next mistakes');
-  controls.append(previous, next);
+  const { controls, previous, next } = createPager('mistakes');
   container.append(caption, list, controls);
 
   // Latest held-out results, their mistakes as indices sorted by the predicted class's

@@ -4,7 +4,7 @@
 
 import { announce } from './announce.js';
 import { cssColor, mix } from './images.js';
-import { keepFocusInPager } from './pager.js';
+import { createPager, keepFocusInPager } from './pager.js';
 
 // Units per page, and tiles per row of the picture.
 export const WEIGHTS_PAGE_SIZE = 64;
@@ -34,17 +34,7 @@ export function createWeightsView(container, { requestPage }) {
   canvas.className = 'weights-canvas';
   canvas.setAttribute('role', 'img');
   const legend = createLegend();
-  const controls = document.createElement('div');
-  controls.className = 'controls pager';
-  const previous = document.createElement('button');
-  previous.type = 'button';
-  previous.textContent = 'Previous';
-  previous.setAttribute('aria-label', 'Previous units');
-  const next = document.createElement('button');
-  next.type = 'button';
-  next.textContent = 'Next';
-  next.setAttribute('aria-label', 'Next units');
-  controls.append(previous, next);
+  const { controls, previous, next } = createPager('units');
   container.append(caption, canvas, legend.element, controls);
   const context = canvas.getContext('2d');
 

@@ -103,19 +103,11 @@ describe('accessibility at desktop width', () => {
     await server?.close();
   });
 
-  test('tab stops are named and show focus', async (t) => {
-    const stops = await walkTabOrder(page, cdp);
-    t.diagnostic(`${stops.length} tab stops: ${stops.map((stop) => `${stop.role} "${stop.name}"`).join(' | ')}`);
-    assertTabStops(stops);
-    await saveFocusScreenshots(page, 'a11y');
-  });
+  test('tab stops are named and show focus', (t) => checkTabStops(t, page, cdp, 'a11y'));
 
   test('text contrast meets WCAG AA', async (t) => {
-    await openSections(page);
-    const { checked, lowest, failures } = await page.evaluate(() => window.a11yChecks.textContrastFailures());
-    t.diagnostic(`${checked} texts checked; lowest: ${lowest.join('; ')}`);
+    const checked = await checkTextContrast(t, page);
     assert.ok(checked > 200, `only ${checked} text elements were checked`);
-    assert.deepEqual(failures, [], `text below WCAG AA contrast:\n${failures.join('\n')}`);
   });
 
   test('controls and chart lines contrast 3:1', async () => {
@@ -260,19 +252,9 @@ describe('accessibility at phone width', () => {
     await server?.close();
   });
 
-  test('tab stops are named and show focus', async (t) => {
-    const stops = await walkTabOrder(page, cdp);
-    t.diagnostic(`${stops.length} tab stops: ${stops.map((stop) => `${stop.role} "${stop.name}"`).join(' | ')}`);
-    assertTabStops(stops);
-    await saveFocusScreenshots(page, 'a11y-phone');
-  });
+  test('tab stops are named and show focus', (t) => checkTabStops(t, page, cdp, 'a11y-phone'));
 
-  test('text contrast meets WCAG AA', async (t) => {
-    await openSections(page);
-    const { checked, lowest, failures } = await page.evaluate(() => window.a11yChecks.textContrastFailures());
-    t.diagnostic(`${checked} texts checked; lowest: ${lowest.join('; ')}`);
-    assert.deepEqual(failures, [], `text below WCAG AA contrast:\n${failures.join('\n')}`);
-  });
+  test('text contrast meets WCAG AA', (t) => checkTextContrast(t, page));
 
   test('no foreign requests or console errors', () => {
     assert.deepEqual(browser.watched.foreignRequests, []);
@@ -335,6 +317,26 @@ async function accessibleNode(cdp, expression) {
   } finally {
     await cdp.send('Runtime.releaseObjectGroup', { objectGroup: 'a11y' });
   }
+}
+
+/**
+ * Walks the tab order, checks every stop with assertTabStops and saves screenshots of the
+ * focus on a confusion cell and on the pad, named after `prefix`.
+ */
+async function checkTabStops(t, page, cdp, prefix) {
+  const stops = await walkTabOrder(page, cdp);
+  t.diagnostic(`${stops.length} tab stops: ${stops.map((stop) => `${stop.role} "${stop.name}"`).join(' | ')}`);
+  assertTabStops(stops);
+  await saveFocusScreenshots(page, prefix);
+}
+
+/** Opens the collapsible sections, checks the contrast of every visible text and returns how many were checked. */
+async function checkTextContrast(t, page) {
+  await openSections(page);
+  const { checked, lowest, failures } = await page.evaluate(() => window.a11yChecks.textContrastFailures());
+  t.diagnostic(`${checked} texts checked; lowest: ${lowest.join('; ')}`);
+  assert.deepEqual(failures, [], `text below WCAG AA contrast:\n${failures.join('\n')}`);
+  return checked;
 }
 
 // Presses Tab from the top of the page until focus leaves the page or comes back to the first

@@ -17,11 +17,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
-  PHONE_VIEWPORT,
   RESULTS_DIR,
   assertBuilt,
+  assertFitsPhoneWidth,
   openBrowser,
-  settle,
   waitForReady,
   waitForStatus,
 } from './page-driver.mjs';
@@ -301,13 +300,7 @@ describe('data section', () => {
   });
 
   test('phone width has no horizontal scroll', async () => {
-    await page.setViewportSize(PHONE_VIEWPORT);
-    await settle(page);
-    const widths = await page.evaluate(() => ({
-      scroll: document.documentElement.scrollWidth,
-      client: document.documentElement.clientWidth,
-    }));
-    assert.ok(widths.scroll <= widths.client, `page is ${widths.scroll} px wide in a ${widths.client} px viewport`);
+    await assertFitsPhoneWidth(page);
     await page.locator('#data-details').screenshot({ path: join(RESULTS_DIR, 'data-phone.png') });
   });
 

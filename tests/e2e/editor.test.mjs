@@ -14,12 +14,11 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  PHONE_VIEWPORT,
   RESULTS_DIR,
   assertBuilt,
+  assertFitsPhoneWidth,
   openBrowser,
   queryOf,
-  settle,
   waitForReady,
   waitForStatus,
 } from './page-driver.mjs';
@@ -320,13 +319,7 @@ describe('architecture editor and config link', () => {
     await mkdir(RESULTS_DIR, { recursive: true });
     await page.screenshot({ path: join(RESULTS_DIR, 'editor.png'), fullPage: true });
 
-    await page.setViewportSize(PHONE_VIEWPORT);
-    await settle(page);
-    const widths = await page.evaluate(() => ({
-      scroll: document.documentElement.scrollWidth,
-      client: document.documentElement.clientWidth,
-    }));
-    assert.ok(widths.scroll <= widths.client, `page is ${widths.scroll} px wide in a ${widths.client} px viewport`);
+    await assertFitsPhoneWidth(page);
     await page.screenshot({ path: join(RESULTS_DIR, 'editor-phone.png'), fullPage: true });
   });
 

@@ -11,17 +11,13 @@
 // (375 × 800).
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { launchChromium, watchContext } from './browser.mjs';
-import { REPOSITORY_ROOT, startServer } from './server.mjs';
+import { assertBuilt, DESKTOP_VIEWPORT, openBrowser, PHONE_VIEWPORT, RESULTS_DIR, settle } from './page-driver.mjs';
+import { startServer } from './server.mjs';
 
-const DESKTOP_VIEWPORT = { width: 1280, height: 900 };
-const PHONE_VIEWPORT = { width: 375, height: 800 };
-const RESULTS_DIR = join(REPOSITORY_ROOT, 'test-results');
 const HELD_OUT_IMAGES = 1000;
 // Upper bound on the wait for the first held-out evaluation, which comes after at least an
 // epoch and 2 s of training (a few seconds on a 2-core machine).
@@ -36,8 +32,6 @@ const MAX_CELL_IMAGES = 48;
 // mistakes at its first evaluation, however fast the machine trains.
 const SLOW_LEARNING_RATE = '0.0001';
 
-const REQUIRED_FILES = ['pkg/lazynet.js', 'pkg/lazynet_bg.wasm', 'www/data/test-images.idx3-ubyte.gz'];
-
 describe('views inside the network', () => {
   let server;
   let context;
@@ -47,16 +41,9 @@ describe('views inside the network', () => {
   let confusion;
 
   before(async () => {
-    for (const file of REQUIRED_FILES) {
-      assert.ok(
-        existsSync(join(REPOSITORY_ROOT, file)),
-        `${file} is missing: build pkg/ with wasm-pack build --target web and add the data files first`,
-      );
-    }
+    assertBuilt();
     server = await startServer();
-    context = await launchChromium({ viewport: DESKTOP_VIEWPORT });
-    watched = watchContext(context, new URL(server.url).origin);
-    page = context.pages()[0] ?? (await context.newPage());
+    ({ context, page, watched } = await openBrowser(server.url, { viewport: DESKTOP_VIEWPORT }));
     await page.goto(`${server.url}www/`);
     await page.locator('#train-toggle:enabled').waitFor({ timeout: 30_000 });
 
@@ -319,7 +306,7 @@ describe('views inside the network', () => {
     await page.screenshot({ path: join(RESULTS_DIR, 'inside.png'), fullPage: true });
 
     await page.setViewportSize(PHONE_VIEWPORT);
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await settle(page);
     const widths = await page.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,
       client: document.documentElement.clientWidth,

@@ -65,3 +65,14 @@ export function queryOf(page) {
 export async function settle(page) {
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
+
+/** Switches the page to the phone viewport and fails if the page then scrolls sideways. */
+export async function assertFitsPhoneWidth(page) {
+  await page.setViewportSize(PHONE_VIEWPORT);
+  await settle(page);
+  const widths = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  assert.ok(widths.scroll <= widths.client, `page is ${widths.scroll} px wide in a ${widths.client} px viewport`);
+}

@@ -21,7 +21,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { launchChromium, watchContext } from './browser.mjs';
 import { DIGIT_STROKES, drawDigit, waitForHeldOutAccuracy, waitForPrediction } from './drawing.mjs';
-import { assertBuilt, DESKTOP_VIEWPORT, PHONE_VIEWPORT, RESULTS_DIR } from './page-driver.mjs';
+import { assertBuilt, DESKTOP_VIEWPORT, PHONE_VIEWPORT, RESULTS_DIR, settle } from './page-driver.mjs';
 import { startServer } from './server.mjs';
 
 const TARGET_ACCURACY = 0.9;
@@ -166,7 +166,7 @@ describe('lazynet page', () => {
   test('phone width has no horizontal scroll', async () => {
     await page.setViewportSize(PHONE_VIEWPORT);
     // Two frames let the resize observers of the pad and the charts run.
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await settle(page);
 
     const widths = await page.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,

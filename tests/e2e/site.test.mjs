@@ -24,7 +24,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { launchChromium, watchContext } from './browser.mjs';
 import { DIGIT_STROKES, drawDigit, waitForHeldOutAccuracy, waitForPrediction } from './drawing.mjs';
-import { assertBuilt, DESKTOP_VIEWPORT, PHONE_VIEWPORT, RESULTS_DIR, settle } from './page-driver.mjs';
+import { assertBuilt, assertFitsPhoneWidth, DESKTOP_VIEWPORT, RESULTS_DIR } from './page-driver.mjs';
 import { REPOSITORY_ROOT, startServer } from './server.mjs';
 
 // Upper bound on training time, with ample room: on a 2-core virtual machine the example's
@@ -173,14 +173,7 @@ describe('site under a sub-path', () => {
   });
 
   test('site fits phone width', async () => {
-    await page.setViewportSize(PHONE_VIEWPORT);
-    await settle(page);
-
-    const widths = await page.evaluate(() => ({
-      scroll: document.documentElement.scrollWidth,
-      client: document.documentElement.clientWidth,
-    }));
-    assert.ok(widths.scroll <= widths.client, `page is ${widths.scroll} px wide in a ${widths.client} px viewport`);
+    await assertFitsPhoneWidth(page);
     await page.screenshot({ path: join(RESULTS_DIR, 'site-phone.png'), fullPage: true });
   });
 
