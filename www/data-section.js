@@ -1,6 +1,6 @@
-// The Data section. It opens IDX files from the file picker or dropped on the page, and asks
-// which split a pair of files is for when the names do not tell. It shows decoding progress
-// per file, the data in use, and the choice of class names.
+// The Data section. It opens IDX files from the file picker or dropped on the page. When the
+// file names do not give a pair's split, the user chooses it. It shows decoding progress per
+// file, the data in use, and the choice of class names.
 
 import { announce } from './announce.js';
 import { classSet, setClassSet } from './classes.js';
@@ -65,7 +65,7 @@ export function createDataSection({ elements, post, busyReason, onLoadStart }) {
   });
 
   // Reads the headers of `files`, pairs them with each other and with files still waiting,
-  // and loads the pairs, or asks for their split first.
+  // and loads the pairs. Pairs whose split the names do not give wait for the user's choice.
   async function handleFiles(files) {
     if (files.length === 0) {
       return;

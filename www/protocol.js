@@ -19,7 +19,7 @@ export const Request = Object.freeze({
   // { sets: [{ role, images, labels }] }: decode the user's IDX files (`images` and `labels`
   // are Files, `role` is 'train' or 'test') and use them in place of that bundled split from
   // now on. New training data starts a new, untrained Trainer with the current config (a
-  // `ready` with origin 'data'); held-out data alone goes into the current Trainer (an
+  // `ready` with origin 'data'). Held-out data alone goes into the current Trainer (an
   // `evaluation` if it has weights). The worker sends `dataProgress` while decoding, then
   // `dataLoaded`, or `dataFailed` and keeps the current Trainer and data.
   LOAD_DATA: 'loadData',

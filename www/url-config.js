@@ -1,6 +1,6 @@
 // The whole Trainer config in the page's query string, so a link reproduces a run:
 // `?hidden=256,128&activation=relu&…&seed=7`. Parameter names are the config's field names.
-// Parsing only checks that each value has the right type; the Trainer checks ranges and
+// Parsing only checks that each value has the right type. The Trainer checks ranges and
 // names, and the worker uses the default for a field it rejects.
 
 // Config fields in the order they appear in a link, with how each is read from its text.
@@ -25,7 +25,7 @@ const PARAMETERS = Object.freeze({
  * Reads a config from `search` (a query string such as `location.search`). Returns
  * `{ config, problems }`, or null when the query has no config parameter. Each problem is
  * `{ parameter, value, message }` for a parameter that is unknown, repeated or not of its
- * type; such a parameter is left out of `config`, so the Trainer uses its default.
+ * type. Such a parameter is left out of `config`, so the Trainer uses its default.
  */
 export function readConfigFromQuery(search) {
   const params = new URLSearchParams(search);

@@ -81,7 +81,8 @@ pub struct SigmoidFunction;
 impl Function for SigmoidFunction {
     const KIND: &'static str = "sigmoid";
 
-    /// Evaluates `e^x / (1 + e^x)` for negative `x`, so `exp` never overflows.
+    /// Evaluates `e^x / (1 + e^x)` for negative `x`, so the argument of `exp` is never
+    /// positive and the result cannot overflow.
     fn value(x: f32) -> f32 {
         if x >= 0.0 {
             1.0 / (1.0 + (-x).exp())

@@ -53,8 +53,8 @@ impl Layer {
         }
     }
 
-    /// Returns the fraction of all values of the last batch's output that are inactive, for an
-    /// activation layer; `None` for a dense layer or before a batch.
+    /// Returns the fraction of all values of the last batch's output that are inactive. Dense
+    /// layers, and activations before their first batch, return `None`.
     pub fn inactive_fraction(&self) -> Option<f64> {
         dispatch!(self, _d => None, a => a.inactive_fraction())
     }
